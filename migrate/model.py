@@ -1,0 +1,90 @@
+"""The format-neutral view of a mail account, and what rules say about it.
+
+Parsers build ``Account`` values from their documents; rules read them and
+answer with ``Change`` and ``Note`` values; parsers turn changes back into
+edits of their own syntax.  Nobody but a parser ever sees tokens.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+from typing import Union
+
+#: Endpoint fields a ``Change`` may name, with the words the plan uses for them.
+FIELD_WORDS = {
+    "protocol": "protocol",
+    "host": "server",
+    "port": "port",
+    "security": "encryption",
+    "auth": "login method",
+    "username": "username",
+    "password": "saved password",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """One server connection as the client will really make it (defaults resolved)."""
+
+    protocol: Optional[str] = None  #: ``"imap"``, ``"pop3"``, ``"smtp"``, ``"auto"``, ...
+    host: Optional[str] = None
+    port: Optional[int] = None  #: the effective port, the client's default included
+    security: Optional[str] = None  #: ``"ssl"``, ``"starttls"`` or ``"none"``
+    tls_outdated: bool = False  #: pinned to a TLS/SSL version the service refuses
+    auth: Optional[str] = None  #: ``"plain"``, ``"any"``, ``"cram-md5"``, ``"ntlm"``, ...
+    username: Optional[str] = None  #: ``None``: the client sends the local login name
+    has_password: bool = False  #: a password is saved in the configuration
+
+
+@dataclasses.dataclass(frozen=True)
+class Folder:
+    role: str  #: ``"mailbox"``, ``"sent"``, ``"drafts"``, ``"trash"``, ...
+    name: str  #: the server-side name, as the client stores it
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    key: str  #: unique within one file; changes name their account by it
+    label: str  #: words for people, e.g. ``poll pop.lboro.ac.uk, user ccano``
+    line: int  #: where the account starts in its file
+    incoming: Endpoint
+    outgoing: Optional[Endpoint] = None  #: ``None`` when the client does not send mail
+    folders: tuple[Folder, ...] = ()
+    subscribed_only: Optional[bool] = None  #: ``None``: the client has no such setting
+    keeps_mail_on_server: bool = False  #: POP "leave messages on the server"
+    local_user: Optional[str] = None  #: the owner's login name, when known
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """A neutral request: set ``field`` of ``account`` from ``old`` to ``new``.
+
+    ``field`` is ``incoming.<name>``/``outgoing.<name>`` for endpoint fields,
+    ``folder`` (``old``/``new`` are folder names) or ``subscribed_only``.
+    """
+
+    account: str
+    field: str
+    old: object
+    new: object
+    rule: str
+    why: str
+
+    @property
+    def words(self) -> str:
+        side, _, name = self.field.partition(".")
+        if not name:
+            return {"folder": "folder", "subscribed_only": "show only subscribed folders"}[side]
+        return f"{side} {FIELD_WORDS[name]}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Note:
+    """Something a person should know, which the tool does not change by itself."""
+
+    account: str
+    rule: str
+    message: str
+
+
+Finding = Union[Change, Note]

@@ -1,0 +1,104 @@
+"""What people and scripts read: the scan table, plans in words, diffs, JSON.
+
+Nothing here can show a password: accounts only say whether one is saved,
+and diffs come from the redacted rendering.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Optional
+
+from migrate.diff import unified_diff
+from migrate.engine import WILL_MIGRATE
+from migrate.model import Account
+from migrate.model import Change
+from migrate.policy import Policy
+from migrate.report import Report
+from migrate.runner import Outcome
+
+_COLUMNS = ("file", "client", "protocol", "host", "port", "security", "user", "status")
+
+
+def _show(value: object) -> str:
+    return "(not set)" if value is None else str(value)
+
+
+def scan_rows(report: Report, policy: Policy) -> list[dict]:
+    rows = []
+    for outcome in report.outcomes:
+        if outcome.plan is None:
+            continue
+        for account in outcome.plan.accounts:
+            incoming = account.incoming
+            rows.append({
+                "file": outcome.path, "client": outcome.client, "protocol": incoming.protocol,
+                "host": incoming.host, "port": incoming.port, "security": incoming.security,
+                "user": incoming.username if incoming.username is not None else account.local_user,
+                "status": outcome.plan.status(account, policy),
+            })
+    return rows
+
+
+def scan_text(report: Report, policy: Policy) -> str:
+    rows = [[_show(row[c]) for c in _COLUMNS] for row in scan_rows(report, policy)]
+    if not rows:
+        return "no accounts found\n"
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
+    lines = [[c.upper() for c in _COLUMNS], *rows]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n" for line in lines)
+
+
+def plan_text(outcome: Outcome, policy: Policy, with_diff: bool = True, done: bool = False) -> str:
+    """An account per line with its status, its changes and notes in words, then the diff."""
+    if outcome.plan is None:
+        return ""
+    plan = outcome.plan
+    lines = [f"{outcome.path} ({outcome.client})"]
+    for account in plan.accounts:
+        status = plan.status(account, policy)
+        lines.append(f"  {account.label} (line {account.line}): {'migrated' if done and status == WILL_MIGRATE else status}")
+        lines += [f"    {_change_words(c)}" for c in plan.changes if c.account == account.key]
+        lines += [f"    note: {n.message}" for n in plan.notes if n.account == account.key]
+    text = "\n".join(lines) + "\n"
+    if with_diff and plan.changed:
+        text += unified_diff(plan.before, plan.after, outcome.path)
+    return text
+
+
+def _change_words(change: Change) -> str:
+    if change.field == "folder":
+        return f"folder: {change.old!r} -> {change.new!r}"
+    if change.field.endswith(".password"):
+        return f"{change.words}: removed"
+    old = "(login name)" if change.field.endswith(".username") and change.old is None else _show(change.old)
+    return f"{change.words}: {old} -> {_show(change.new)}"
+
+
+def to_json(command: str, report: Report, policy: Policy, run: Optional[str] = None, with_diff: bool = False) -> str:
+    files = []
+    for outcome in report.outcomes:
+        entry: dict = {"path": outcome.path, "client": outcome.client, "status": outcome.status}
+        if outcome.reason:
+            entry["reason"] = outcome.reason
+        if outcome.plan is not None:
+            plan = outcome.plan
+            entry["accounts"] = [_account_json(a, plan.status(a, policy)) for a in plan.accounts]
+            entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
+            entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
+            if with_diff:
+                entry["diff"] = unified_diff(plan.before, plan.after, outcome.path)
+        entry["written"] = outcome.written
+        files.append(entry)
+    counts = report.counts
+    document = {
+        "command": command, "policy": policy.source, "run": run, "files": files,
+        "summary": {"files": len(report.outcomes), **{k: counts[k] for k in sorted(counts)}},
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+def _account_json(account: Account, status: str) -> dict:
+    data = dataclasses.asdict(account)
+    data["status"] = status
+    return data

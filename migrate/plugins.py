@@ -1,0 +1,62 @@
+"""Client format plugins, found through the ``mailmigrate.parsers`` entry-point group.
+
+The built-in parsers are registered the same way as third-party ones, so a
+new format is one line in its own package's metadata::
+
+    [options.entry_points]
+    mailmigrate.parsers =
+        myformat = mypackage.myformat:MyFormatParser
+"""
+from __future__ import annotations
+
+import fnmatch
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import ClassVar
+from typing import Optional
+
+from migrate.document import Document
+from migrate.errors import MigrateError
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+
+GROUP = "mailmigrate.parsers"
+
+
+class Parser:
+    """What a format plugin provides; subclass it and register the class."""
+
+    name: ClassVar[str]  #: also the entry-point name
+    client: ClassVar[str]  #: the program, for people: ``"fetchmail"``
+    patterns: ClassVar[tuple[str, ...]]  #: file names it reads (shell patterns)
+
+    def claims(self, path: Path) -> bool:
+        return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in self.patterns)
+
+    def parse(self, data: bytes, path: str) -> Document:
+        """A lossless document; raises ``ParseError`` with file, line and column."""
+        raise NotImplementedError
+
+    def accounts(self, document: Document) -> list[Account]:
+        raise NotImplementedError
+
+    def apply(self, document: Document, accounts: list[Account], changes: list[Change]) -> tuple[Document, list[Note]]:
+        """The document with the changes made, and anything people should know about them."""
+        raise NotImplementedError
+
+    def live(self, path: Path) -> Optional[str]:
+        """Why the file must be left alone now (its client is running), or ``None``."""
+        return None
+
+
+def load_parsers(disabled: frozenset[str] = frozenset()) -> dict[str, Parser]:
+    parsers = {}
+    for entry_point in sorted(entry_points(group=GROUP), key=lambda ep: ep.name):
+        if entry_point.name in disabled:
+            continue
+        parser_class = entry_point.load()
+        if not (isinstance(parser_class, type) and issubclass(parser_class, Parser)):
+            raise MigrateError(f"plugin {entry_point.name} ({entry_point.value}) is not a Parser")
+        parsers[entry_point.name] = parser_class()
+    return parsers

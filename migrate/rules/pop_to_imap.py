@@ -1,0 +1,38 @@
+"""Read mail over IMAP: POP is switched off on the new service.
+
+``pop3`` / ``apop`` / ``kpop`` / ``auto`` ... -> ``imap``.
+
+CAVEATS: protocols that are not mailbox access (ETRN, ODMR) are left alone,
+with a note.  Mail that POP left on the server may be downloaded again.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Finding
+from migrate.model import Note
+from migrate.policy import Policy
+from migrate.rules import MAILBOX_PROTOCOLS
+from migrate.rules import rule
+from migrate.rules import sides
+
+
+@rule("pop-to-imap")
+def pop_to_imap(account: Account, policy: Policy) -> Iterator[Finding]:
+    protocol = account.incoming.protocol
+    if protocol not in MAILBOX_PROTOCOLS and policy.matches(account.incoming.host):
+        yield Note(account.key, "pop-to-imap", f"protocol {protocol} does not read a mailbox; left alone")
+    for side in sides(account, policy):
+        if side.name == "incoming" and protocol not in (None, policy.incoming.protocol):
+            yield Change(
+                account.key, "incoming.protocol", protocol, policy.incoming.protocol,
+                "pop-to-imap", "POP is switched off on the new service",
+            )
+            if account.keeps_mail_on_server:
+                yield Note(
+                    account.key, "pop-to-imap",
+                    "mail was kept on the server after POP downloads; the first IMAP run may"
+                    " download again every message not marked as read",
+                )

@@ -1,0 +1,59 @@
+"""Log in as ``user@domain``.
+
+``ccano`` -> ``ccano@lboro.ac.uk``; ``LBORO\\ccano`` -> ``ccano@lboro.ac.uk``;
+no username (the client sends the login name) -> ``<owner>@lboro.ac.uk``.
+
+CAVEATS: a name that already ends in the suffix is kept (never doubled); a
+name with another domain or an unknown Windows domain is reported, not
+guessed.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Finding
+from migrate.model import Note
+from migrate.policy import Policy
+from migrate.rules import rule
+from migrate.rules import sides
+
+
+def suffixed(username: str, policy: Policy) -> Optional[str]:
+    """The service's form of ``username``, or ``None`` when it cannot be known."""
+    if username.lower().endswith(policy.username_suffix.lower()):
+        return username
+    domain, backslash, name = username.rpartition("\\")
+    if backslash:
+        return name + policy.username_suffix if domain.upper() in policy.domain_prefixes and name else None
+    return None if "@" in username or not username else username + policy.username_suffix
+
+
+@rule("username-suffix")
+def username_suffix(account: Account, policy: Policy) -> Iterator[Finding]:
+    for side in sides(account, policy):
+        endpoint = side.endpoint
+        if endpoint.auth == "none" and not side.server.auth_required:
+            continue
+        current = endpoint.username if endpoint.username is not None else account.local_user
+        if current is None:
+            yield Note(
+                account.key, "username-suffix",
+                f"no {side.name} username is set and the login name is unknown;"
+                f" set it to USER{policy.username_suffix} by hand",
+            )
+            continue
+        new = suffixed(current, policy)
+        if new is None:
+            yield Note(
+                account.key, "username-suffix",
+                f"{side.name} username {current!r} is not of the form USER{policy.username_suffix};"
+                " left as it is, check it by hand",
+            )
+        elif new != endpoint.username:
+            yield Change(
+                account.key, f"{side.name}.username", endpoint.username, new,
+                "username-suffix", f"the service wants logins of the form USER{policy.username_suffix}",
+            )

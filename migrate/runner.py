@@ -1,0 +1,110 @@
+"""Files around the pure core: examine, apply and restore, one outcome per file.
+
+Nothing here raises for a problem with one file: it becomes an ``Outcome``,
+so a batch always goes on to the next file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pwd
+from pathlib import Path
+from typing import Optional
+
+from migrate.engine import Plan
+from migrate.engine import plan_data
+from migrate.errors import MigrateError
+from migrate.errors import SkipFile
+from migrate.files import Ownership
+from migrate.files import Source
+from migrate.files import read_source
+from migrate.files import sha256
+from migrate.files import write_atomic
+from migrate.plugins import Parser
+from migrate.policy import Policy
+from migrate.runs import Run
+
+CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
+RESTORED = "restored"
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    path: str
+    status: str  #: ``changed``, ``unchanged``, ``skipped``, ``failed`` or ``restored``
+    client: Optional[str] = None
+    plan: Optional[Plan] = None
+    reason: str = ""  #: why it was skipped or failed, one line with file:line:col where known
+    written: bool = False
+
+
+def examine(path: Path, parser: Parser, policy: Policy) -> tuple[Outcome, Optional[Source]]:
+    shown = str(path)
+    try:
+        live = parser.live(path)
+        if live:
+            return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}"), None
+        source = read_source(path)
+        plan = plan_data(source.data, parser, policy, shown, _login_name(source.stat.st_uid))
+    except SkipFile as skip:
+        return Outcome(shown, SKIPPED, parser.client, reason=str(skip)), None
+    except MigrateError as error:
+        return Outcome(shown, FAILED, parser.client, reason=str(error)), None
+    return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), source
+
+
+def apply(path: Path, parser: Parser, policy: Policy, run: Run) -> Outcome:
+    outcome, source = examine(path, parser, policy)
+    if outcome.status != CHANGED or source is None or outcome.plan is None:
+        return outcome
+    after = outcome.plan.after.to_bytes()
+    try:
+        entry = run.record(source, after, parser.client, outcome.plan.changes)
+        write_atomic(path, after, Ownership.of(source.stat), unchanged_since=source.stat)
+        run.done(entry)
+    except (MigrateError, OSError) as error:
+        reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
+        return dataclasses.replace(outcome, status=FAILED, reason=reason)
+    return dataclasses.replace(outcome, written=True)
+
+
+def restore(run: Run, force: bool) -> list[Outcome]:
+    """Put back the bytes each file had before ``run``; files changed since need ``force``."""
+    outcomes = [_restore_file(run, entry, force) for entry in reversed(run.manifest["files"])]
+    if any(outcome.written for outcome in outcomes):
+        run.mark_restored()
+    return outcomes
+
+
+def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
+    path = Path(entry["path"])
+    try:
+        current = read_source(path) if os.path.lexists(path) else None
+    except MigrateError as error:
+        return Outcome(str(path), FAILED, entry["client"], reason=str(error))
+    current_sha = current.sha256 if current else None
+    if current_sha == entry["sha256_before"]:
+        return Outcome(str(path), UNCHANGED, entry["client"], reason="already as before the run")
+    if current_sha != entry["sha256_after"] and not force:
+        what = "removed" if current is None else "changed"
+        return Outcome(str(path), FAILED, entry["client"],
+                       reason=f"{path}: {what} since run {run.id}; left alone (--force puts the old bytes back)")
+    backup = (run.directory / entry["backup"]).read_bytes()
+    if sha256(backup) != entry["sha256_before"]:
+        return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the backup of run {run.id} is damaged")
+    owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
+    try:
+        if current is not None and current_sha != entry["sha256_after"]:  # forced: keep what we overwrite
+            private = Ownership(0o600, os.geteuid(), os.getegid())
+            write_atomic(run.directory / f"{entry['backup']}.overwritten", current.data, private)
+        write_atomic(path, backup, owner, unchanged_since=current.stat if current else None)
+    except (MigrateError, OSError) as error:
+        return Outcome(str(path), FAILED, entry["client"], reason=str(error))
+    return Outcome(str(path), RESTORED, entry["client"], written=True)
+
+
+def _login_name(uid: int) -> Optional[str]:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return None

@@ -1,0 +1,125 @@
+"""Recorded runs: a backup of every file ``apply`` changes, and a manifest to undo it.
+
+A run lives in ``<state>/runs/<id>/``: ``manifest.json`` and ``files/NNNN``
+(the exact bytes before).  The directory is private (0700, files 0600): the
+backups hold the users' passwords.  Each file's entry is saved *before* the
+file is replaced, so a run cut short can still be undone.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Optional
+
+from migrate.errors import RestoreError
+from migrate.files import Ownership
+from migrate.files import Source
+from migrate.files import sha256
+from migrate.files import write_atomic
+from migrate.model import Change
+
+MANIFEST = "manifest.json"
+
+
+def default_state_dir() -> Path:
+    configured = os.environ.get("MAILMIGRATE_STATE_DIR")
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(xdg) / "mailmigrate"
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclasses.dataclass
+class Run:
+    directory: Path
+    manifest: dict
+
+    @property
+    def id(self) -> str:
+        return self.manifest["run"]
+
+    @property
+    def started(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.manifest["started"])
+
+    @classmethod
+    def new(cls, state_dir: Path, policy_source: str, version: str) -> Run:
+        """A run in memory; its directory is made when the first file is recorded."""
+        started = datetime.datetime.now(datetime.timezone.utc)
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+        manifest = {"run": run_id, "started": started.isoformat(timespec="seconds"), "finished": None,
+                    "version": version, "policy": policy_source, "files": []}
+        return cls(state_dir / "runs" / run_id, manifest)
+
+    def record(self, source: Source, after: bytes, client: str, changes: list[Change]) -> dict:
+        """Back the file up and note it as pending; call ``done`` once it is replaced."""
+        if not self.directory.exists():
+            self.directory.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for private in (self.directory.parent, self.directory, self.directory / "files"):
+                private.mkdir(mode=0o700, exist_ok=True)
+        number = len(self.manifest["files"]) + 1
+        backup = f"files/{number:05d}"
+        owner = Ownership.of(source.stat)
+        private = Ownership(0o600, os.geteuid(), os.getegid())
+        write_atomic(self.directory / backup, source.data, private)
+        entry = {
+            "path": str(source.path.absolute()), "client": client, "backup": backup,
+            "sha256_before": source.sha256, "sha256_after": sha256(after),
+            "mode": owner.mode, "uid": owner.uid, "gid": owner.gid, "state": "pending",
+            "changes": [
+                {"account": c.account, "field": c.field, "old": c.old, "new": c.new, "rule": c.rule}
+                for c in changes
+            ],
+        }
+        self.manifest["files"].append(entry)
+        self.save()
+        return entry
+
+    def done(self, entry: dict) -> None:
+        entry["state"] = "written"
+        self.save()
+
+    def mark_restored(self) -> None:
+        self.manifest.setdefault("restored", []).append(_now())
+        self.save()
+
+    def finish(self) -> None:
+        if self.directory.exists():
+            self.manifest["finished"] = _now()
+            self.save()
+
+    def save(self) -> None:
+        data = json.dumps(self.manifest, indent=1, sort_keys=True).encode() + b"\n"
+        write_atomic(self.directory / MANIFEST, data, Ownership(0o600, os.geteuid(), os.getegid()))
+
+
+def load_runs(state_dir: Path) -> list[Run]:
+    runs = []
+    for manifest in sorted((state_dir / "runs").glob(f"*/{MANIFEST}")):
+        runs.append(Run(manifest.parent, json.loads(manifest.read_text("utf-8"))))
+    return sorted(runs, key=lambda run: run.manifest["started"])
+
+
+def select_runs(runs: list[Run], run_id: Optional[str], since: Optional[datetime.datetime]) -> list[Run]:
+    """The runs to undo, newest first: one by id (or unique prefix), all since a date, or the last."""
+    if run_id:
+        chosen = [run for run in runs if run.id.startswith(run_id)]
+        if len(chosen) != 1:
+            raise RestoreError(f"{'no run' if not chosen else 'several runs'} match {run_id!r}")
+    elif since is not None:
+        chosen = [run for run in runs if run.started >= since]
+        if not chosen:
+            raise RestoreError(f"no run started on or after {since.isoformat(timespec='seconds')}")
+    else:
+        chosen = runs[-1:]
+        if not chosen:
+            raise RestoreError("no recorded run to restore")
+    return sorted(chosen, key=lambda run: run.manifest["started"], reverse=True)

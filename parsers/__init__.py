@@ -1,0 +1,1 @@
+"""Built-in client format plugins (found through the ``mailmigrate.parsers`` entry points)."""

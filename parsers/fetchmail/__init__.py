@@ -1,0 +1,96 @@
+"""fetchmail's ``~/.fetchmailrc`` (fetchmail 6.4 grammar).
+
+Each user of each ``poll``/``skip`` entry is one account.  ``smtphost``,
+``mda`` and the like say where fetched mail is *delivered*, so they are never
+taken for the outgoing server.  A running daemon (``.fetchmail.pid`` beside
+the file naming a live process) means the file is left alone: the daemon
+re-reads the file by itself, and would die on a half-done edit.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Optional
+
+from migrate.document import Document
+from migrate.document import Token
+from migrate.document import decode
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.plugins import Parser
+from parsers.fetchmail import accounts as neutral
+from parsers.fetchmail.changes import HANDLERS
+from parsers.fetchmail.grammar import SECRET_OPTIONS
+from parsers.fetchmail.grammar import Entry
+from parsers.fetchmail.grammar import parse
+from parsers.fetchmail.lexer import tokenize
+from parsers.fetchmail.rewrite import AccountRewrite
+from parsers.fetchmail.rewrite import Rewrite
+
+
+@dataclasses.dataclass(frozen=True)
+class FetchmailDocument(Document):
+    entries: tuple[Entry, ...] = ()
+
+
+class FetchmailParser(Parser):
+    name = "fetchmailrc"
+    client = "fetchmail"
+    patterns = (".fetchmailrc", "fetchmailrc", "*.fetchmailrc")
+
+    def parse(self, data: bytes, path: str) -> FetchmailDocument:
+        text = decode(data)
+        lexemes = list(tokenize(text))
+        entries = parse(lexemes, path, text)
+        secrets = {
+            option.values[-1]
+            for entry in entries
+            for options in [entry.options, *(user.options for user in entry.users)]
+            for option in options
+            if option.name in SECRET_OPTIONS
+        }
+        tokens = tuple(Token(l.token.kind, l.token.text, i in secrets) for i, l in enumerate(lexemes))
+        return FetchmailDocument(tokens, tuple(entries))
+
+    def accounts(self, document: FetchmailDocument) -> list[Account]:
+        return [
+            neutral.account(key, scope, document.tokens, document.position(_first(scope))[0])
+            for key, scope in self._scopes(document).items()
+        ]
+
+    def apply(
+        self, document: FetchmailDocument, accounts: list[Account], changes: list[Change]
+    ) -> tuple[Document, list[Note]]:
+        scopes = self._scopes(document)
+        by_key = {account.key: account for account in accounts}
+        rewrite = Rewrite(document)
+        for key in dict.fromkeys(change.account for change in changes):
+            mine = [change for change in changes if change.account == key]
+            edit = AccountRewrite(rewrite, scopes[key], by_key[key], mine)
+            for change in mine:
+                HANDLERS[change.field](edit, change)
+        return document.apply(rewrite.edits()), rewrite.notes
+
+    def live(self, path: Path) -> Optional[str]:
+        pidfile = path.with_name(".fetchmail.pid" if path.name.startswith(".") else "fetchmail.pid")
+        try:
+            pid = int(pidfile.read_text("ascii", "replace").split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return f"fetchmail is running (pid {pid} in {pidfile.name}); stop it with 'fetchmail -q' first"
+
+    @staticmethod
+    def _scopes(document: FetchmailDocument) -> dict[str, neutral.Scope]:
+        return {f"{i + 1}": scope for i, scope in enumerate(neutral.scopes(list(document.entries)))}
+
+
+def _first(scope: neutral.Scope) -> int:
+    return scope.user.first if scope.user is not None and scope.user.first is not None else scope.entry.first

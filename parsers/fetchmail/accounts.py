@@ -1,0 +1,121 @@
+"""The neutral view of a parsed fetchmailrc: one ``Account`` per user of a poll.
+
+fetchmail fills every setting a poll leaves out from the ``defaults`` entry,
+user options included, so each lookup here tries the user, then the poll's
+server options, then the defaults' user and server options; within one
+scope the last mention wins, as it does in fetchmail.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from migrate.document import Token
+from migrate.model import Account
+from migrate.model import Endpoint
+from migrate.model import Folder
+from parsers.fetchmail.grammar import Entry
+from parsers.fetchmail.grammar import Option
+from parsers.fetchmail.grammar import User
+from parsers.fetchmail.strings import value
+
+#: 6.4 ``sslproto`` values that pin a version the service refuses (or that 6.3 meant otherwise).
+OUTDATED_SSLPROTO = frozenset({"tls1", "tls1.1", "ssl2", "ssl3", "ssl23"})
+_SERVICE_PORTS = {"imap": 143, "imaps": 993, "pop3": 110, "pop3s": 995, "pop2": 109, "kpop": 1109}
+_DEFAULT_PORTS = {"imap": (143, 993), "auto": (143, 993), "pop2": (109, 109), "kpop": (1109, 1109),
+                  "etrn": (25, 25), "odmr": (366, 366)}
+_AUTH_NAMES = {"password": "plain", "cram": "cram-md5", "kerberos4": "kerberos", "kerberos_v4": "kerberos",
+               "kerberos5": "kerberos", "kerberos_v5": "kerberos", "implicit": "ssh", "opie": "otp"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Where one account's settings can come from, most specific first."""
+
+    entry: Entry
+    user: Optional[User]  #: ``None``: the poll names no user and takes the defaults' one
+    defaults: Optional[Entry]
+
+    @property
+    def default_user(self) -> Optional[User]:
+        return self.defaults.users[0] if self.defaults and self.defaults.users else None
+
+    def layers(self) -> list[tuple[str, list[Option]]]:
+        layers = [("user", self.user.options if self.user else []), ("server", self.entry.options)]
+        if self.defaults is not None:
+            layers += [("defaults", self.default_user.options if self.default_user else []),
+                       ("defaults", self.defaults.options)]
+        return layers
+
+    def find(self, *names: str) -> tuple[Optional[Option], str]:
+        """The option that decides a setting, and the scope it sits in."""
+        for where, options in self.layers():
+            found = [option for option in options if option.name in names]
+            if found:
+                return found[-1], where
+        return None, ""
+
+
+def scopes(entries: list[Entry]) -> list[Scope]:
+    defaults = next((entry for entry in entries if entry.kind == "defaults"), None)
+    return [
+        Scope(entry, user, defaults)
+        for entry in entries if entry.kind != "defaults"
+        for user in (entry.users or [None])
+    ]
+
+
+def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Account:
+    def text(option: Optional[Option], at: int = 0) -> Optional[str]:
+        return value(tokens[option.values[at]].text) if option and option.values else None
+
+    protocol_option, _ = scope.find("PROTOCOL")
+    protocol = (text(protocol_option) or "auto").lower()
+    via, _ = scope.find("VIA")
+    ssl, _ = scope.find("SSL", "NO SSL")
+    sslproto = text(scope.find("SSLPROTO")[0])
+    security = "ssl" if ssl and ssl.name == "SSL" else "starttls" if sslproto else "none"
+    port_text = text(scope.find("SERVICE", "PORT")[0])
+    auth = text(scope.find("AUTHENTICATE")[0]) or ("kerberos" if protocol == "kpop" else "any")
+    remote = remote_name(scope, tokens)
+    folders, _ = scope.find("FOLDER")
+    keep, _ = scope.find("KEEP", "NO KEEP")
+    return Account(
+        key=key,
+        label=f"{scope.entry.kind} {value(tokens[scope.entry.name].text)}, "
+              + (f"user {remote}" if remote is not None else "the local login name"),
+        line=line,
+        incoming=Endpoint(
+            protocol=protocol,
+            host=text(via) or value(tokens[scope.entry.name].text),
+            port=_port(port_text, protocol, security),
+            security=security,
+            tls_outdated=(sslproto or "").lower() in OUTDATED_SSLPROTO,
+            auth=_AUTH_NAMES.get(auth, auth),
+            username=remote,
+            has_password=scope.find("PASSWORD")[0] is not None,
+        ),
+        folders=tuple(Folder("mailbox", value(tokens[i].text)) for i in (folders.values if folders else ())),
+        keeps_mail_on_server=keep is not None and keep.name == "KEEP",
+    )
+
+
+def remote_token(user: Optional[User]) -> Optional[int]:
+    return user.remote if user is not None else None
+
+
+def remote_name(scope: Scope, tokens: tuple[Token, ...]) -> Optional[str]:
+    """The server login; ``None`` when fetchmail sends the local login name."""
+    for user in (scope.user, scope.default_user):
+        if remote_token(user) is not None:
+            return value(tokens[user.remote].text)
+    return None
+
+
+def _port(service: Optional[str], protocol: str, security: str) -> Optional[int]:
+    if service is None:
+        plain, ssl = _DEFAULT_PORTS.get(protocol, (110, 995))
+        return ssl if security == "ssl" else plain
+    if service.isdigit():
+        return int(service)
+    return _SERVICE_PORTS.get(service.lower())

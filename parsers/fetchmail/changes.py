@@ -1,0 +1,130 @@
+"""One handler per neutral field: what a change means in fetchmailrc syntax."""
+from __future__ import annotations
+
+from typing import Callable
+
+from migrate.model import Change
+from parsers.fetchmail.accounts import OUTDATED_SSLPROTO
+from parsers.fetchmail.rewrite import MODERN_SSLPROTO
+from parsers.fetchmail.rewrite import AccountRewrite
+from parsers.fetchmail.strings import quote
+from parsers.fetchmail.strings import value
+
+_POP_FAMILY = frozenset({"pop2", "pop3", "apop", "rpop", "kpop", "sdps", "auto"})
+
+
+def protocol(edit: AccountRewrite, change: Change) -> None:
+    options = edit.own("PROTOCOL", server=True)
+    if options:
+        token = options[-1].values[-1]
+        old = edit.tokens[token].text
+        edit.rewrite.replaced[token] = str(change.new).upper() if old.isupper() else str(change.new)
+    else:
+        edit.rewrite.add(edit.server_end, "server", f"proto {change.new}")
+    if change.old in _POP_FAMILY:  # meaningless over IMAP
+        for option in edit.own("UIDL", "NO UIDL", server=True) + edit.own("FASTUIDL"):
+            edit.rewrite.drop(option)
+
+
+def host(edit: AccountRewrite, change: Change) -> None:
+    via = edit.own("VIA", server=True)
+    edit.rewrite.replace(via[-1].values[-1] if via else edit.scope.entry.name, str(change.new))
+    for option in edit.own("SSLFINGERPRINT"):
+        edit.rewrite.drop(option)
+        edit.note("sslfingerprint removed: it named the old server's certificate")
+    for option in edit.own("SSLCOMMONNAME"):
+        edit.rewrite.replace(option.values[-1], str(change.new))
+    if not edit.account.incoming.has_password:
+        edit.note(f"no password in the file: a ~/.netrc entry for {change.old} needs the new name too")
+    if edit.own("PLUGIN", server=True):
+        edit.note("plugin kept: the new service expects a direct encrypted connection, check it by hand")
+
+
+def port(edit: AccountRewrite, change: Change) -> None:
+    options = edit.own("SERVICE", "PORT", server=True)
+    if options:
+        edit.rewrite.replace(options[-1].values[-1], str(change.new))
+    else:
+        edit.rewrite.add(edit.server_end, "server", f"service {change.new}")
+
+
+def security(edit: AccountRewrite, change: Change) -> None:
+    ssl_options = edit.own("SSL", "NO SSL")
+    inherited_ssl, where = edit.scope.find("SSL", "NO SSL")
+    if change.new == "ssl":
+        if ssl_options and ssl_options[-1].name == "NO SSL":
+            option = ssl_options[-1]
+            edit.rewrite.deleted.update(range(option.first + 1, option.last + 1))
+            edit.rewrite.replaced[option.first] = "ssl"
+        elif not ssl_options:
+            edit.add_user_option("ssl")
+    else:
+        for option in ssl_options:
+            edit.rewrite.drop(option)
+        if inherited_ssl is not None and inherited_ssl.name == "SSL" and where == "defaults":
+            edit.add_user_option("no ssl")
+    sslproto = edit.own("SSLPROTO")
+    if sslproto:
+        token = sslproto[-1].values[-1]
+        if value(edit.tokens[token].text).lower() in OUTDATED_SSLPROTO | {""}:
+            edit.rewrite.replace(token, MODERN_SSLPROTO)
+    else:
+        inherited, _ = edit.scope.find("SSLPROTO")
+        current = value(edit.tokens[inherited.values[-1]].text).lower() if inherited else ""
+        if current in OUTDATED_SSLPROTO | {""}:
+            edit.add_user_option(f"sslproto {MODERN_SSLPROTO}")
+
+
+def auth(edit: AccountRewrite, change: Change) -> None:
+    options = edit.own("AUTHENTICATE", server=True)
+    if options:
+        edit.rewrite.replaced[options[-1].values[-1]] = "password"
+    else:
+        edit.rewrite.add(edit.server_end, "server", "auth password")
+
+
+def username(edit: AccountRewrite, change: Change) -> None:
+    user = edit.scope.user
+    if user is not None and user.remote is not None:
+        edit.rewrite.replace(user.remote, str(change.new))
+    else:
+        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(str(change.new), preferred_quote(edit))}")
+
+
+def folder(edit: AccountRewrite, change: Change) -> None:
+    options = edit.own("FOLDER")
+    for option in options:
+        for token in option.values:
+            if value(edit.tokens[token].text) == change.old:
+                edit.rewrite.replace(token, str(change.new))
+    if not options:  # the list comes from the defaults: give this user its own, renamed
+        renames = {c.old: c.new for c in edit.changes if c.field == "folder"}
+        style = preferred_quote(edit)
+        names = ", ".join(quote(str(renames.get(f.name, f.name)), style) for f in edit.account.folders)
+        edit.add_user_option(f"folder {names}")
+
+
+def password(edit: AccountRewrite, change: Change) -> None:
+    options = edit.own("PASSWORD")
+    for option in options:
+        edit.rewrite.drop(option)
+    if not options:
+        edit.note("the saved password comes from the defaults entry, which other polls share; left there")
+
+
+def preferred_quote(edit: AccountRewrite) -> str:
+    """The quote character the file uses most for its values, ``'"'`` if none."""
+    marks = [t.text[0] for t in edit.tokens if t.kind == "STRING" and t.text[:1] in ("'", '"')]
+    return max(('"', "'"), key=marks.count) if marks else '"'
+
+
+HANDLERS: dict[str, Callable[[AccountRewrite, Change], None]] = {
+    "incoming.protocol": protocol,
+    "incoming.host": host,
+    "incoming.port": port,
+    "incoming.security": security,
+    "incoming.auth": auth,
+    "incoming.username": username,
+    "incoming.password": password,
+    "folder": folder,
+}
