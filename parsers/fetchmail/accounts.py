@@ -100,14 +100,10 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
     )
 
 
-def remote_token(user: Optional[User]) -> Optional[int]:
-    return user.remote if user is not None else None
-
-
 def remote_name(scope: Scope, tokens: tuple[Token, ...]) -> Optional[str]:
     """The server login; ``None`` when fetchmail sends the local login name."""
     for user in (scope.user, scope.default_user):
-        if remote_token(user) is not None:
+        if user is not None and user.remote is not None:
             return value(tokens[user.remote].text)
     return None
 

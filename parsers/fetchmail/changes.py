@@ -24,6 +24,9 @@ def protocol(edit: AccountRewrite, change: Change) -> None:
     if change.old in _POP_FAMILY:  # meaningless over IMAP
         for option in edit.own("UIDL", "NO UIDL", server=True) + edit.own("FASTUIDL"):
             edit.rewrite.drop(option)
+        inherited, where = edit.scope.find("UIDL", "NO UIDL")
+        if inherited is not None and inherited.name == "UIDL" and where == "defaults":
+            edit.rewrite.add(edit.server_end, "server", "no uidl")
 
 
 def host(edit: AccountRewrite, change: Change) -> None:

@@ -10,22 +10,18 @@ and spacing with them, or their whole line when they had it to themselves.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Optional
 
 from migrate.document import Document
 from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
-from parsers.fetchmail.accounts import OUTDATED_SSLPROTO
 from parsers.fetchmail.accounts import Scope
 from parsers.fetchmail.grammar import Option
+from parsers.fetchmail.strings import is_quoted
 from parsers.fetchmail.strings import quote
-from parsers.fetchmail.strings import value
 
 MODERN_SSLPROTO = "tls1.2+"
-_POP_ONLY_SERVER = ("UIDL", "NO UIDL")
-_POP_ONLY_USER = ("FASTUIDL",)
 _LANES = ("server", "userdef", "user")  #: what is added at one spot goes in this order
 
 
@@ -38,10 +34,13 @@ class Rewrite:
         self.notes: list[Note] = []
 
     # -- primitives ---------------------------------------------------------
-    def replace(self, index: int, new_value: str, style_from: Optional[int] = None) -> None:
-        """Put ``new_value`` in token ``index``, quoted as that token (or ``style_from``) was."""
-        old = self.tokens[index if style_from is None else style_from].text
-        style = old[0] if old[:1] in ("'", '"') and len(old) > 1 and old[-1] == old[0] else ""
+    def replace(self, index: int, new_value: str) -> None:
+        """Put ``new_value`` in token ``index``, quoted as that token was."""
+        if self.tokens[index].kind == "NUMBER":  # ``port`` takes a number only: never quote one
+            self.replaced[index] = new_value
+            return
+        old = self.tokens[index].text
+        style = old[0] if is_quoted(old) else ""
         self.replaced[index] = quote(new_value, style)
 
     def drop(self, option: Option) -> None:

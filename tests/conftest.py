@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate.policy import Policy
+from migrate.policy import load_policy
+from parsers.fetchmail import FetchmailParser
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def sample_files(client: str) -> list[Path]:
+    return sorted(p for p in (SAMPLES / client).iterdir() if not p.name.endswith(".expected"))
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy()
+
+
+@pytest.fixture(scope="session")
+def fetchmail() -> FetchmailParser:
+    return FetchmailParser()

@@ -1,0 +1,43 @@
+"""The real clients as oracles: run them on a file and read back what they understood."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def require(binary: str) -> str:
+    """The binary's path; in CI (``CI=true``) a missing oracle fails, elsewhere it skips."""
+    path = shutil.which(binary)
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"oracle {binary!r} is not installed: CI must install it")
+    pytest.skip(f"oracle {binary!r} is not installed")
+
+
+def fetchmail_dump(data: bytes, workdir: Path) -> dict:
+    """``fetchmail --configdump`` of ``data`` as a dict; ``AssertionError`` with fetchmail's words if refused."""
+    fetchmail = require("fetchmail")
+    rc = workdir / "fetchmailrc"
+    rc.write_bytes(data)
+    rc.chmod(0o600)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "LC_ALL": "C"}
+    done = subprocess.run([fetchmail, "-f", str(rc), "--configdump"], capture_output=True, env=env, timeout=30)
+    out = done.stdout.decode("utf-8", "surrogateescape")
+    start = out.find("TRUE=1;")
+    assert done.returncode == 0 and start != -1, f"fetchmail refused the file: {done.stderr.decode(errors='replace')}"
+    namespace: dict = {}
+    exec(out[start:], namespace)  # fetchmail prints a Python assignment
+    return namespace["fetchmailrc"]
+
+
+def effective_port(server: dict, user: dict) -> int:
+    """The port fetchmail will use for an IMAP server entry."""
+    service = server["service"]
+    if service is None:
+        return 993 if user["ssl"] else 143
+    return {"imaps": 993, "imap": 143}.get(service) or int(service)

@@ -1,0 +1,68 @@
+"""Every sample: lossless round trip, the expected migration, a stable second pass, and the real client's view."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate.engine import plan_data
+from tests.conftest import sample_files
+from tests.oracles import effective_port
+from tests.oracles import fetchmail_dump
+
+FETCHMAIL_SAMPLES = sample_files("fetchmail")
+
+
+@pytest.mark.parametrize("path", FETCHMAIL_SAMPLES, ids=lambda p: p.name)
+def test_fetchmail_sample_round_trips_byte_for_byte(path: Path, fetchmail) -> None:
+    data = path.read_bytes()
+    assert fetchmail.parse(data, str(path)).to_bytes() == data
+
+
+@pytest.mark.parametrize("path", FETCHMAIL_SAMPLES, ids=lambda p: p.name)
+def test_fetchmail_sample_migrates_to_expected(path: Path, fetchmail, policy) -> None:
+    plan = plan_data(path.read_bytes(), fetchmail, policy, str(path), local_user="nobody")
+    assert plan.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
+
+
+@pytest.mark.parametrize("path", FETCHMAIL_SAMPLES, ids=lambda p: p.name)
+def test_fetchmail_sample_second_pass_changes_nothing(path: Path, fetchmail, policy) -> None:
+    expected = path.with_name(path.name + ".expected").read_bytes()
+    again = plan_data(expected, fetchmail, policy, str(path), local_user="nobody")
+    assert not again.changed
+    assert again.changes == [] or all(c.field.endswith(".password") for c in again.changes)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("path", FETCHMAIL_SAMPLES, ids=lambda p: p.name)
+def test_fetchmail_accepts_migrated_sample(path: Path, fetchmail, policy, tmp_path: Path) -> None:
+    before = fetchmail_dump(path.read_bytes(), tmp_path)
+    after = fetchmail_dump(path.with_name(path.name + ".expected").read_bytes(), tmp_path)
+    assert len(after["servers"]) == len(before["servers"])
+    for old, new in zip(before["servers"], after["servers"]):
+        old_host = (old["via"] or old["pollname"]).lower()
+        if not (old_host == "lboro.ac.uk" or old_host.endswith(".lboro.ac.uk")):
+            assert new == old, "a foreign server changed"
+            continue
+        assert new["protocol"] == "IMAP"
+        assert (new["via"] or new["pollname"]) == policy.incoming.host
+        assert new["auth"] == "password"
+        assert new["uidl"] is False or new["uidl"] == 0
+        for user in new["users"]:
+            port = effective_port(new, user)
+            assert (port, bool(user["ssl"])) in ((993, True), (143, False))
+            assert user["sslproto"] and user["sslproto"].lower() in ("tls1.2+", "tls1.3+", "auto")
+            assert user["remote"].endswith("@lboro.ac.uk")
+            assert not user["remote"].endswith("@lboro.ac.uk@lboro.ac.uk")
+            assert not any(m.upper().startswith(("INBOX.", "INBOX/")) for m in user["mailboxes"])
+        for old_user, new_user in zip(old["users"], new["users"]):
+            assert new_user["password"] == old_user["password"]
+            assert new_user["localnames"] == old_user["localnames"]
+            assert new_user["keep"] == old_user["keep"]
+            assert new_user["smtphunt"] == old_user["smtphunt"]
+
+
+def test_starttls_sample_keeps_port_143(tmp_path: Path) -> None:
+    dump = fetchmail_dump((Path(FETCHMAIL_SAMPLES[0].parent) / "already-compliant.fetchmailrc.expected").read_bytes(), tmp_path)
+    starttls = dump["servers"][1]
+    assert effective_port(starttls, starttls["users"][0]) == 143 and not starttls["users"][0]["ssl"]
