@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from migrate.policy import Policy
 from migrate.policy import load_policy
@@ -23,3 +25,6 @@ def policy() -> Policy:
 @pytest.fixture(scope="session")
 def fetchmail() -> FetchmailParser:
     return FetchmailParser()
+
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -22,6 +22,7 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from parsers.fetchmail import accounts as neutral
 from parsers.fetchmail.changes import HANDLERS
+from parsers.fetchmail.changes import encrypt
 from parsers.fetchmail.grammar import SECRET_OPTIONS
 from parsers.fetchmail.grammar import Entry
 from parsers.fetchmail.grammar import parse
@@ -65,12 +66,19 @@ class FetchmailParser(Parser):
     ) -> tuple[Document, list[Note]]:
         scopes = self._scopes(document)
         by_key = {account.key: account for account in accounts}
+        targets = _security_targets(scopes, by_key, changes)
         rewrite = Rewrite(document)
         for key in dict.fromkeys(change.account for change in changes):
             mine = [change for change in changes if change.account == key]
-            edit = AccountRewrite(rewrite, scopes[key], by_key[key], mine)
+            edit = AccountRewrite(rewrite, scopes[key], by_key[key], mine, targets.get(scopes[key].entry.first, ""))
             for change in mine:
                 HANDLERS[change.field](edit, change)
+        for key, scope in scopes.items():  # users of a poll whose port moved follow it
+            target = targets.get(scope.entry.first)
+            if target and not any(c.account == key and c.field == "incoming.security" for c in changes):
+                edit = AccountRewrite(rewrite, scope, by_key[key], [], target)
+                encrypt(edit, target)
+                edit.note(f"switched to {target} with the other users of this poll: they share its port")
         return document.apply(rewrite.edits()), rewrite.notes
 
     def live(self, path: Path) -> Optional[str]:
@@ -90,6 +98,19 @@ class FetchmailParser(Parser):
     @staticmethod
     def _scopes(document: FetchmailDocument) -> dict[str, neutral.Scope]:
         return {f"{i + 1}": scope for i, scope in enumerate(neutral.scopes(list(document.entries)))}
+
+
+def _security_targets(
+    scopes: dict[str, neutral.Scope], accounts: dict[str, Account], changes: list[Change]
+) -> dict[int, str]:
+    """For each poll whose port changes, the encryption that port needs (by the poll's first token)."""
+    targets = {}
+    for change in changes:
+        if change.field == "incoming.port":
+            security = next((c.new for c in changes if c.account == change.account and c.field == "incoming.security"),
+                            accounts[change.account].incoming.security)
+            targets[scopes[change.account].entry.first] = str(security)
+    return targets
 
 
 def _first(scope: neutral.Scope) -> int:

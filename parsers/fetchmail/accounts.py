@@ -49,11 +49,16 @@ class Scope:
 
     def find(self, *names: str) -> tuple[Optional[Option], str]:
         """The option that decides a setting, and the scope it sits in."""
+        found, where = self.find_all(*names)
+        return (found[-1] if found else None), where
+
+    def find_all(self, *names: str) -> tuple[list[Option], str]:
+        """Every mention in the most specific scope that has one: lists such as ``folder`` add up."""
         for where, options in self.layers():
             found = [option for option in options if option.name in names]
             if found:
-                return found[-1], where
-        return None, ""
+                return found, where
+        return [], ""
 
 
 def scopes(entries: list[Entry]) -> list[Scope]:
@@ -78,7 +83,7 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
     port_text = text(scope.find("SERVICE", "PORT")[0])
     auth = text(scope.find("AUTHENTICATE")[0]) or ("kerberos" if protocol == "kpop" else "any")
     remote = remote_name(scope, tokens)
-    folders, _ = scope.find("FOLDER")
+    folders, _ = scope.find_all("FOLDER")
     keep, _ = scope.find("KEEP", "NO KEEP")
     return Account(
         key=key,
@@ -95,7 +100,7 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
             username=remote,
             has_password=scope.find("PASSWORD")[0] is not None,
         ),
-        folders=tuple(Folder("mailbox", value(tokens[i].text)) for i in (folders.values if folders else ())),
+        folders=tuple(Folder("mailbox", value(tokens[i].text)) for option in folders for i in option.values),
         keeps_mail_on_server=keep is not None and keep.name == "KEEP",
     )
 

@@ -7,6 +7,7 @@ from migrate.model import Change
 from parsers.fetchmail.accounts import OUTDATED_SSLPROTO
 from parsers.fetchmail.rewrite import MODERN_SSLPROTO
 from parsers.fetchmail.rewrite import AccountRewrite
+from parsers.fetchmail.strings import is_quoted
 from parsers.fetchmail.strings import quote
 from parsers.fetchmail.strings import value
 
@@ -46,15 +47,25 @@ def host(edit: AccountRewrite, change: Change) -> None:
 def port(edit: AccountRewrite, change: Change) -> None:
     options = edit.own("SERVICE", "PORT", server=True)
     if options:
-        edit.rewrite.replace(options[-1].values[-1], str(change.new))
+        edit.rewrite.replace_number(options[-1].values[-1], int(str(change.new)))
     else:
         edit.rewrite.add(edit.server_end, "server", f"service {change.new}")
 
 
 def security(edit: AccountRewrite, change: Change) -> None:
+    encrypt(edit, str(change.new))
+
+
+def encrypt(edit: AccountRewrite, target: str) -> None:
+    """Make this user's connection ``ssl`` or ``starttls``, with a current TLS version.
+
+    The port belongs to the poll and the encryption to each user, so when a
+    poll's port moves, ``edit.security_target`` makes every user follow it.
+    """
+    target = edit.security_target or target
     ssl_options = edit.own("SSL", "NO SSL")
     inherited_ssl, where = edit.scope.find("SSL", "NO SSL")
-    if change.new == "ssl":
+    if target == "ssl":
         if ssl_options and ssl_options[-1].name == "NO SSL":
             option = ssl_options[-1]
             edit.rewrite.deleted.update(range(option.first + 1, option.last + 1))
@@ -116,9 +127,9 @@ def password(edit: AccountRewrite, change: Change) -> None:
 
 
 def preferred_quote(edit: AccountRewrite) -> str:
-    """The quote character the file uses most for its values, ``'"'`` if none."""
-    marks = [t.text[0] for t in edit.tokens if t.kind == "STRING" and t.text[:1] in ("'", '"')]
-    return max(('"', "'"), key=marks.count) if marks else '"'
+    """The quote character the file uses most for its values; none (bare when safe) if it quotes nothing."""
+    marks = [t.text[0] for t in edit.tokens if t.kind == "STRING" and is_quoted(t.text)]
+    return max(('"', "'"), key=marks.count) if marks else ""
 
 
 HANDLERS: dict[str, Callable[[AccountRewrite, Change], None]] = {

@@ -107,9 +107,10 @@ class _Parser:
             if self.peek() == "SET":
                 self.set_statement()
                 continue
+            start = self.at
             entry = self.entry()
             if entry.kind == "defaults" and entries:
-                self.at -= 1
+                self.at = start
                 self.fail('"defaults" must be the first entry, and come only once')
             entries.append(entry)
         return entries

@@ -36,12 +36,13 @@ class Rewrite:
     # -- primitives ---------------------------------------------------------
     def replace(self, index: int, new_value: str) -> None:
         """Put ``new_value`` in token ``index``, quoted as that token was."""
-        if self.tokens[index].kind == "NUMBER":  # ``port`` takes a number only: never quote one
-            self.replaced[index] = new_value
-            return
         old = self.tokens[index].text
-        style = old[0] if is_quoted(old) else ""
-        self.replaced[index] = quote(new_value, style)
+        self.replaced[index] = quote(new_value, old[0] if is_quoted(old) else "")
+
+    def replace_number(self, index: int, number: int) -> None:
+        """A port: bare unless the old value was quoted (``port`` takes no quoted value)."""
+        old = self.tokens[index].text
+        self.replaced[index] = quote(str(number), old[0]) if is_quoted(old) else str(number)
 
     def drop(self, option: Option) -> None:
         first, last = option.first, option.last
@@ -98,8 +99,11 @@ def _merge_deletions(edits: list[Edit]) -> list[Edit]:
 class AccountRewrite:
     """The edits for one account's changes, within its poll."""
 
-    def __init__(self, rewrite: Rewrite, scope: Scope, account: Account, changes: list[Change]) -> None:
+    def __init__(
+        self, rewrite: Rewrite, scope: Scope, account: Account, changes: list[Change], security_target: str = ""
+    ) -> None:
         self.rewrite, self.scope, self.account, self.changes = rewrite, scope, account, changes
+        self.security_target = security_target  #: what the poll's new port asks of every user
         self.tokens = rewrite.tokens
 
     def own(self, *names: str, server: bool = False) -> list[Option]:
@@ -109,14 +113,19 @@ class AccountRewrite:
     @property
     def server_end(self) -> tuple[int, ...]:
         entry = self.scope.entry
-        return (entry.name, *(o.last for o in entry.options))
+        return self._significant(entry.first, max([entry.name, *(o.last for o in entry.options)]))
 
     @property
     def user_end(self) -> tuple[int, ...]:
         user = self.scope.user
-        if user is None or user.first is None:  # the implicit user follows the server options
-            return self.server_end + tuple(o.last for o in (user.options if user else []))
-        return (user.first, user.last, *(o.last for o in user.options))
+        if user is None:
+            return self.server_end
+        first = user.first if user.first is not None else user.options[0].first
+        return self.server_end + self._significant(first, user.last)
+
+    def _significant(self, first: int, last: int) -> tuple[int, ...]:
+        """The tokens from ``first`` to ``last`` that text can follow: no blanks, comments or noise."""
+        return tuple(i for i in range(first, last + 1) if self.tokens[i].kind not in ("WS", "COMMENT", "NOISE"))
 
     def set_server_option(self, names: tuple[str, ...], words: str, new_value: str) -> None:
         options = self.own(*names, server=True)

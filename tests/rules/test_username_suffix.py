@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from migrate.rules.username_suffix import username_suffix
+from tests.rules.helpers import account
+from tests.rules.helpers import changes
+from tests.rules.helpers import notes
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("ccano", "ccano@lboro.ac.uk"), ("LBORO\\ccano", "ccano@lboro.ac.uk"), ("lboro\\ccano", "ccano@lboro.ac.uk"),
+     ("c.cano", "c.cano@lboro.ac.uk")],
+)
+def test_short_names_get_the_suffix(username, expected, policy) -> None:
+    assert changes(username_suffix(account(username=username), policy)) == {"incoming.username": (username, expected)}
+
+
+@pytest.mark.parametrize("username", ["ccano@lboro.ac.uk", "CCANO@LBORO.AC.UK"], ids=["suffixed", "upper case"])
+def test_username_suffix_noop(username, policy) -> None:
+    assert list(username_suffix(account(username=username), policy)) == []
+
+
+@pytest.mark.parametrize("username", ["ccano@gmail.com", "OTHER\\ccano", "ccano@staff.lboro.ac.uk"])
+def test_other_domains_are_reported_not_guessed(username, policy) -> None:
+    findings = list(username_suffix(account(username=username), policy))
+    assert changes(findings) == {} and "check it by hand" in notes(findings)[0]
+
+
+def test_missing_username_takes_the_owner_login(policy) -> None:
+    found = changes(username_suffix(account(username=None, local_user="ccano"), policy))
+    assert found == {"incoming.username": (None, "ccano@lboro.ac.uk")}
+
+
+def test_missing_username_and_owner_is_a_note(policy) -> None:
+    findings = list(username_suffix(account(username=None), policy))
+    assert changes(findings) == {} and "by hand" in notes(findings)[0]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import migrate.engine
+from migrate.document import Document
+from migrate.document import Edit
+from migrate.document import Token
+from migrate.document import decode
+from migrate.document import encode
+
+DOC = Document((Token("WORD", "poll"), Token("WS", " "), Token("WORD", "a"), Token("WS", "\r\n"),
+                Token("WORD", "pass"), Token("WS", " "), Token("WORD", "x", secret=True)))
+
+
+@given(st.binary())
+def test_any_bytes_decode_and_encode_back(data: bytes) -> None:
+    assert encode(decode(data)) == data
+
+
+def test_render_is_a_join_and_secrets_are_masked() -> None:
+    assert DOC.render() == "poll a\r\npass x"
+    assert DOC.render_redacted() == "poll a\r\npass ********"
+    assert DOC.newline == "\r\n"
+
+
+def test_edits_apply_back_to_front() -> None:
+    edited = DOC.apply([Edit(2, 3, "b"), Edit(3, 3, " proto imap"), Edit(6, 7, "")])
+    assert edited.render() == "poll b proto imap\r\npass "
+
+
+def test_overlapping_edits_are_refused() -> None:
+    with pytest.raises(ValueError):
+        DOC.apply([Edit(0, 3, "x"), Edit(2, 3, "y")])
+
+
+def test_position_is_one_based() -> None:
+    assert DOC.position(4) == (2, 1)
+    assert DOC.position(6) == (2, 6)
+
+
+def test_engine_doctest() -> None:
+    assert doctest.testmod(migrate.engine).failed == 0
