@@ -59,9 +59,13 @@ def sides(account: Account, policy: Policy) -> Iterator[Side]:
         yield Side("outgoing", account.outgoing, policy.outgoing)
 
 
+def ordered_rules() -> list[RuleFunction]:
+    """Every built-in rule in plan order, whatever order their modules were imported in."""
+    for name in _ORDER:
+        importlib.import_module(f"{__name__}.{name}")
+    return [RULES[name.replace("_", "-")] for name in _ORDER]
+
+
 def review(account: Account, policy: Policy) -> list[Finding]:
     """Every rule's findings for one account, in plan order."""
-    if not RULES:
-        for name in _ORDER:
-            importlib.import_module(f"{__name__}.{name}")
-    return [finding for function in RULES.values() for finding in function(account, policy)]
+    return [finding for function in ordered_rules() for finding in function(account, policy)]

@@ -97,7 +97,7 @@ class FetchmailParser(Parser):
 
     @staticmethod
     def _scopes(document: FetchmailDocument) -> dict[str, neutral.Scope]:
-        return {f"{i + 1}": scope for i, scope in enumerate(neutral.scopes(list(document.entries)))}
+        return {f"{i + 1}": scope for i, scope in enumerate(neutral.scopes(list(document.entries), document.tokens))}
 
 
 def _security_targets(

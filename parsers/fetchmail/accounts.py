@@ -35,6 +35,7 @@ class Scope:
     entry: Entry
     user: Optional[User]  #: ``None``: the poll names no user and takes the defaults' one
     defaults: Optional[Entry]
+    tokens: tuple[Token, ...]
 
     @property
     def default_user(self) -> Optional[User]:
@@ -47,24 +48,31 @@ class Scope:
                        ("defaults", self.defaults.options)]
         return layers
 
-    def find(self, *names: str) -> tuple[Optional[Option], str]:
-        """The option that decides a setting, and the scope it sits in."""
-        found, where = self.find_all(*names)
+    def find(self, *names: str, inherited: bool = False) -> tuple[Optional[Option], str]:
+        """The option that decides a setting, and the scope it sits in.
+
+        With ``inherited``, what the user would get without its own options.
+        """
+        found, where = self.find_all(*names, inherited=inherited)
         return (found[-1] if found else None), where
 
-    def find_all(self, *names: str) -> tuple[list[Option], str]:
+    def find_all(self, *names: str, inherited: bool = False) -> tuple[list[Option], str]:
         """Every mention in the most specific scope that has one: lists such as ``folder`` add up."""
-        for where, options in self.layers():
+        for where, options in self.layers()[1 if inherited else 0 :]:
             found = [option for option in options if option.name in names]
-            if found:
+            if found and not self._unset(found[-1]):
                 return found, where
         return [], ""
 
+    def _unset(self, option: Option) -> bool:
+        """``auth any`` is fetchmail's zero value: a scope that ends with it leaves the defaults' choice."""
+        return option.name == "AUTHENTICATE" and self.tokens[option.values[-1]].text == "any"
 
-def scopes(entries: list[Entry]) -> list[Scope]:
+
+def scopes(entries: list[Entry], tokens: tuple[Token, ...]) -> list[Scope]:
     defaults = next((entry for entry in entries if entry.kind == "defaults"), None)
     return [
-        Scope(entry, user, defaults)
+        Scope(entry, user, defaults, tokens)
         for entry in entries if entry.kind != "defaults"
         for user in (entry.users or [None])
     ]

@@ -64,7 +64,6 @@ def encrypt(edit: AccountRewrite, target: str) -> None:
     """
     target = edit.security_target or target
     ssl_options = edit.own("SSL", "NO SSL")
-    inherited_ssl, where = edit.scope.find("SSL", "NO SSL")
     if target == "ssl":
         if ssl_options and ssl_options[-1].name == "NO SSL":
             option = ssl_options[-1]
@@ -72,11 +71,14 @@ def encrypt(edit: AccountRewrite, target: str) -> None:
             edit.rewrite.replaced[option.first] = "ssl"
         elif not ssl_options:
             edit.add_user_option("ssl")
-    else:
+    elif ssl_options and ssl_options[-1].name == "SSL":
         for option in ssl_options:
-            edit.rewrite.drop(option)
-        if inherited_ssl is not None and inherited_ssl.name == "SSL" and where == "defaults":
+            if option.name == "SSL":
+                edit.rewrite.drop(option)
+        if not any(option.name == "NO SSL" for option in ssl_options) and _inherits_ssl(edit):
             edit.add_user_option("no ssl")
+    elif not ssl_options and _inherits_ssl(edit):
+        edit.add_user_option("no ssl")
     sslproto = edit.own("SSLPROTO")
     if sslproto:
         token = sslproto[-1].values[-1]
@@ -87,6 +89,11 @@ def encrypt(edit: AccountRewrite, target: str) -> None:
         current = value(edit.tokens[inherited.values[-1]].text).lower() if inherited else ""
         if current in OUTDATED_SSLPROTO | {""}:
             edit.add_user_option(f"sslproto {MODERN_SSLPROTO}")
+
+
+def _inherits_ssl(edit: AccountRewrite) -> bool:
+    inherited, _ = edit.scope.find("SSL", "NO SSL", inherited=True)
+    return inherited is not None and inherited.name == "SSL"
 
 
 def auth(edit: AccountRewrite, change: Change) -> None:

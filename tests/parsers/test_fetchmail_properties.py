@@ -68,7 +68,7 @@ def our_reading(data: bytes) -> list[dict]:
         return value(tokens[option.values[-1]].text) if option and option.values else None
 
     servers: dict[int, dict] = {}
-    for scope in scopes(list(document.entries)):
+    for scope in scopes(list(document.entries), tokens):
         server = servers.setdefault(scope.entry.first, {
             "pollname": value(tokens[scope.entry.name].text), "active": scope.entry.kind != "skip",
             "via": text(scope.find("VIA")[0]), "users": [],
