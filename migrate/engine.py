@@ -1,7 +1,8 @@
-"""The pure core: bytes in, a plan out (accounts, findings, the rewritten document).
+"""The pure core: a setup's bytes in, a plan out (accounts, findings, each file rewritten).
 
-``plan_data`` does no I/O; ``migrate.runner`` adds files, backups and runs
-around it, and ``migrate.cli`` adds the command line around that.
+``plan_setup`` does no I/O but through the ``read`` it is given;
+``migrate.runner`` adds files, backups and runs around it, and ``migrate.cli``
+adds the command line around that.
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Finding
 from migrate.model import Note
+from migrate.plugins import Parsed
 from migrate.plugins import Parser
+from migrate.plugins import Read
 from migrate.policy import Policy
 from migrate.rules import review
 from migrate.rules import sides
@@ -23,12 +26,22 @@ COMPLIANT, WILL_MIGRATE, FOREIGN = "compliant", "will migrate", "not this servic
 
 
 @dataclasses.dataclass(frozen=True)
+class FilePlan:
+    path: str
+    before: Document
+    after: Document
+
+    @property
+    def changed(self) -> bool:
+        return self.after.render() != self.before.render()
+
+
+@dataclasses.dataclass(frozen=True)
 class Plan:
     client: str
     accounts: tuple[Account, ...]
     findings: tuple[Finding, ...]  #: the rules' changes and notes, then the parser's notes
-    before: Document
-    after: Document
+    files: tuple[FilePlan, ...]  #: every file of the setup, changed or not
 
     @property
     def changes(self) -> list[Change]:
@@ -40,7 +53,13 @@ class Plan:
 
     @property
     def changed(self) -> bool:
-        return self.after.render() != self.before.render()
+        return any(file.changed for file in self.files)
+
+    @property
+    def only(self) -> FilePlan:
+        """The one file of a single-file setup."""
+        (file,) = self.files
+        return file
 
     def status(self, account: Account, policy: Policy) -> str:
         if any(change.account == account.key for change in self.changes):
@@ -48,39 +67,51 @@ class Plan:
         return COMPLIANT if any(True for _ in sides(account, policy)) else FOREIGN
 
 
-def plan_data(
-    data: bytes, parser: Parser, policy: Policy, path: str, local_user: Optional[str] = None
-) -> Plan:
-    """Everything that would happen to one file's content; raises ``ParseError``.
+def plan_setup(read: Read, parser: Parser, policy: Policy, path: str, local_user: Optional[str] = None) -> Plan:
+    """Everything that would happen to one setup (a file, or a profile of several); no I/O but ``read``.
+
+    Raises ``ParseError`` for input the parser refuses.
+    """
+    parsed = parser.parse(read, path)
+    accounts, findings = _review(parser, parsed, policy, local_user)
+    after, parser_notes = parser.apply(parsed, accounts, [f for f in findings if isinstance(f, Change)])
+    files = tuple(FilePlan(name, document, after.get(name, document)) for name, document in parsed.files.items())
+    _check_converged(parser, read, files, policy, path, local_user)
+    return Plan(parser.client, tuple(accounts), tuple(findings) + tuple(parser_notes), files)
+
+
+def plan_data(data: bytes, parser: Parser, policy: Policy, path: str, local_user: Optional[str] = None) -> Plan:
+    """``plan_setup`` for a setup that is one file, given as bytes.
 
     >>> from parsers.fetchmail import FetchmailParser
     >>> from migrate.policy import load_policy
     >>> plan = plan_data(b"poll pop.lboro.ac.uk proto pop3 user ab pass x\\n",
     ...                  FetchmailParser(), load_policy(), "rc")
-    >>> plan.after.render()
+    >>> plan.only.after.render()
     'poll staff-mail.lboro.ac.uk proto imap service 993 auth password user ab@lboro.ac.uk pass x ssl sslproto tls1.2+\\n'
     """
-    before = parser.parse(data, path)
-    accounts, findings = _review(parser, before, policy, local_user)
-    after, parser_notes = parser.apply(before, accounts, [f for f in findings if isinstance(f, Change)])
-    _check_converged(parser, after, policy, path, local_user)
-    return Plan(parser.client, tuple(accounts), tuple(findings) + tuple(parser_notes), before, after)
+    return plan_setup({path: data}.get, parser, policy, path, local_user)
 
 
-def _review(
-    parser: Parser, document: Document, policy: Policy, local_user: Optional[str]
-) -> tuple[list[Account], list[Finding]]:
-    accounts = [dataclasses.replace(a, local_user=local_user) for a in parser.accounts(document)]
+def _review(parser: Parser, parsed: Parsed, policy: Policy, local_user: Optional[str]) -> tuple[list[Account], list[Finding]]:
+    accounts = [dataclasses.replace(a, local_user=local_user) for a in parser.accounts(parsed)]
     return accounts, [finding for account in accounts for finding in review(account, policy)]
 
 
-def _check_converged(parser: Parser, after: Document, policy: Policy, path: str, local_user: Optional[str]) -> None:
-    """The rewritten file must parse again and come out of a second pass unchanged."""
+def _check_converged(
+    parser: Parser, read: Read, files: tuple[FilePlan, ...], policy: Policy, path: str, local_user: Optional[str]
+) -> None:
+    """The rewritten setup must parse again and come out of a second pass unchanged."""
+    rewritten = {file.path: file.after.to_bytes() for file in files}
+
+    def read_rewritten(name: str) -> Optional[bytes]:
+        return rewritten[name] if name in rewritten else read(name)
+
     try:
-        reparsed = parser.parse(after.to_bytes(), path)
+        reparsed = parser.parse(read_rewritten, path)
         accounts, findings = _review(parser, reparsed, policy, local_user)
         again, _ = parser.apply(reparsed, accounts, [f for f in findings if isinstance(f, Change)])
     except MigrateError as error:
-        raise MigrateError(f"{path}: internal check failed, the rewritten file does not parse ({error})") from None
-    if again.render() != after.render():
-        raise MigrateError(f"{path}: internal check failed, a second pass would change the file again")
+        raise MigrateError(f"{path}: internal check failed, the rewritten setup does not parse ({error})") from None
+    if any(document.render() != reparsed.files[name].render() for name, document in again.items()):
+        raise MigrateError(f"{path}: internal check failed, a second pass would change it again")

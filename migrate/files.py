@@ -48,6 +48,8 @@ def read_source(path: Path) -> Source:
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise SkipFile(f"{path}: a symbolic link; give the file it points to") from None
+        if error.errno == errno.ENOENT:
+            raise
         raise MigrateError(f"{path}: cannot read: {error.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         result = os.fstat(handle.fileno())

@@ -61,8 +61,8 @@ def plan_text(outcome: Outcome, policy: Policy, with_diff: bool = True, done: bo
         lines += [f"    {_change_words(c)}" for c in plan.changes if c.account == account.key]
         lines += [f"    note: {n.message}" for n in plan.notes if n.account == account.key]
     text = "\n".join(lines) + "\n"
-    if with_diff and plan.changed:
-        text += unified_diff(plan.before, plan.after, outcome.path)
+    if with_diff:
+        text += "".join(unified_diff(file.before, file.after, file.path) for file in plan.files)
     return text
 
 
@@ -87,7 +87,7 @@ def to_json(command: str, report: Report, policy: Policy, run: Optional[str] = N
             entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
             entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
             if with_diff:
-                entry["diff"] = unified_diff(plan.before, plan.after, outcome.path)
+                entry["diff"] = "".join(unified_diff(file.before, file.after, file.path) for file in plan.files)
         entry["written"] = outcome.written
         files.append(entry)
     counts = report.counts

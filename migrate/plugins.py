@@ -12,8 +12,11 @@ from __future__ import annotations
 import fnmatch
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Callable
 from typing import ClassVar
+from typing import Mapping
 from typing import Optional
+from typing import Protocol
 
 from migrate.document import Document
 from migrate.errors import MigrateError
@@ -22,6 +25,15 @@ from migrate.model import Change
 from migrate.model import Note
 
 GROUP = "mailmigrate.parsers"
+#: Reads one file of a setup: its bytes, or ``None`` when it does not exist.
+Read = Callable[[str], Optional[bytes]]
+
+
+class Parsed(Protocol):
+    """What ``Parser.parse`` returns: anything that lists the setup's files as documents."""
+
+    @property
+    def files(self) -> Mapping[str, Document]: ...
 
 
 class Parser:
@@ -34,15 +46,19 @@ class Parser:
     def claims(self, path: Path) -> bool:
         return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in self.patterns)
 
-    def parse(self, data: bytes, path: str) -> Document:
-        """A lossless document; raises ``ParseError`` with file, line and column."""
+    def parse(self, read: Read, path: str) -> Parsed:
+        """The setup at ``path`` as lossless documents; ``ParseError`` with file, line and column."""
         raise NotImplementedError
 
-    def accounts(self, document: Document) -> list[Account]:
+    def parse_bytes(self, data: bytes, path: str) -> Parsed:
+        """``parse`` for a setup that is one file, given as bytes."""
+        return self.parse({path: data}.get, path)
+
+    def accounts(self, parsed: Parsed) -> list[Account]:
         raise NotImplementedError
 
-    def apply(self, document: Document, accounts: list[Account], changes: list[Change]) -> tuple[Document, list[Note]]:
-        """The document with the changes made, and anything people should know about them."""
+    def apply(self, parsed: Parsed, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
+        """The documents the changes touch, rewritten, and anything people should know about them."""
         raise NotImplementedError
 
     def live(self, path: Path) -> Optional[str]:

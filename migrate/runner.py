@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from migrate.engine import Plan
-from migrate.engine import plan_data
+from migrate.engine import plan_setup
 from migrate.errors import MigrateError
 from migrate.errors import SkipFile
 from migrate.files import Ownership
@@ -38,34 +38,54 @@ class Outcome:
     written: bool = False
 
 
-def examine(path: Path, parser: Parser, policy: Policy) -> tuple[Outcome, Optional[Source]]:
-    shown = str(path)
+class SetupReader:
+    """Reads a setup's files, never through a link, and keeps what it read for the write-back."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+
+    def __call__(self, name: str) -> Optional[bytes]:
+        try:
+            source = read_source(Path(name))
+        except FileNotFoundError:
+            return None
+        self.sources[name] = source
+        return source.data
+
+
+def examine(path: Path, parser: Parser, policy: Policy) -> tuple[Outcome, SetupReader]:
+    shown, reader = str(path), SetupReader()
     try:
         live = parser.live(path)
         if live:
-            return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}"), None
-        source = read_source(path)
-        plan = plan_data(source.data, parser, policy, shown, _login_name(source.stat.st_uid))
+            return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}"), reader
+        plan = plan_setup(reader, parser, policy, shown, _login_name(os.lstat(path).st_uid))
     except SkipFile as skip:
-        return Outcome(shown, SKIPPED, parser.client, reason=str(skip)), None
+        return Outcome(shown, SKIPPED, parser.client, reason=str(skip)), reader
     except MigrateError as error:
-        return Outcome(shown, FAILED, parser.client, reason=str(error)), None
-    return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), source
+        return Outcome(shown, FAILED, parser.client, reason=str(error)), reader
+    return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), reader
 
 
 def apply(path: Path, parser: Parser, policy: Policy, run: Run) -> Outcome:
-    outcome, source = examine(path, parser, policy)
-    if outcome.status != CHANGED or source is None or outcome.plan is None:
+    """Write every changed file of the setup, each backed up first and replaced atomically."""
+    outcome, reader = examine(path, parser, policy)
+    if outcome.status != CHANGED or outcome.plan is None:
         return outcome
-    after = outcome.plan.after.to_bytes()
     try:
-        entry = run.record(source, after, parser.client, outcome.plan.changes)
-        write_atomic(path, after, Ownership.of(source.stat), unchanged_since=source.stat)
-        run.done(entry)
+        for file in outcome.plan.files:
+            if file.changed:
+                _write(reader.sources[file.path], file.after.to_bytes(), parser.client, outcome.plan, run)
     except (MigrateError, OSError) as error:
         reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
         return dataclasses.replace(outcome, status=FAILED, reason=reason)
     return dataclasses.replace(outcome, written=True)
+
+
+def _write(source: Source, after: bytes, client: str, plan: Plan, run: Run) -> None:
+    entry = run.record(source, after, client, plan.changes)
+    write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat)
+    run.done(entry)
 
 
 def restore(run: Run, force: bool) -> list[Outcome]:

@@ -44,7 +44,7 @@ def sample_passwords() -> set[str]:
     parser = FetchmailParser()
     found = set()
     for sample in sample_files("fetchmail"):
-        document = parser.parse(sample.read_bytes(), str(sample))
+        document = parser.parse_bytes(sample.read_bytes(), str(sample))
         found |= {value(token.text) for token in document.tokens if token.secret}
     return found
 

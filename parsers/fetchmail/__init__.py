@@ -16,10 +16,12 @@ from typing import Optional
 from migrate.document import Document
 from migrate.document import Token
 from migrate.document import decode
+from migrate.errors import MigrateError
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
 from migrate.plugins import Parser
+from migrate.plugins import Read
 from parsers.fetchmail import accounts as neutral
 from parsers.fetchmail.changes import HANDLERS
 from parsers.fetchmail.changes import encrypt
@@ -33,7 +35,12 @@ from parsers.fetchmail.rewrite import Rewrite
 
 @dataclasses.dataclass(frozen=True)
 class FetchmailDocument(Document):
+    path: str = ""
     entries: tuple[Entry, ...] = ()
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return {self.path: self}
 
 
 class FetchmailParser(Parser):
@@ -41,7 +48,10 @@ class FetchmailParser(Parser):
     client = "fetchmail"
     patterns = (".fetchmailrc", "fetchmailrc", "*.fetchmailrc")
 
-    def parse(self, data: bytes, path: str) -> FetchmailDocument:
+    def parse(self, read: Read, path: str) -> FetchmailDocument:
+        data = read(path)
+        if data is None:
+            raise MigrateError(f"{path}: no such file")
         text = decode(data)
         lexemes = list(tokenize(text))
         entries = parse(lexemes, path, text)
@@ -53,7 +63,7 @@ class FetchmailParser(Parser):
             if option.name in SECRET_OPTIONS
         }
         tokens = tuple(Token(l.token.kind, l.token.text, i in secrets) for i, l in enumerate(lexemes))
-        return FetchmailDocument(tokens, tuple(entries))
+        return FetchmailDocument(tokens, path, tuple(entries))
 
     def accounts(self, document: FetchmailDocument) -> list[Account]:
         return [
@@ -63,7 +73,7 @@ class FetchmailParser(Parser):
 
     def apply(
         self, document: FetchmailDocument, accounts: list[Account], changes: list[Change]
-    ) -> tuple[Document, list[Note]]:
+    ) -> tuple[dict[str, Document], list[Note]]:
         scopes = self._scopes(document)
         by_key = {account.key: account for account in accounts}
         targets = _security_targets(scopes, by_key, changes)
@@ -79,7 +89,7 @@ class FetchmailParser(Parser):
                 edit = AccountRewrite(rewrite, scope, by_key[key], [], target)
                 encrypt(edit, target)
                 edit.note(f"switched to {target} with the other users of this poll: they share its port")
-        return document.apply(rewrite.edits()), rewrite.notes
+        return {document.path: document.apply(rewrite.edits())}, rewrite.notes
 
     def live(self, path: Path) -> Optional[str]:
         pidfile = path.with_name(".fetchmail.pid" if path.name.startswith(".") else "fetchmail.pid")

@@ -11,7 +11,7 @@ PARSER = FetchmailParser()
 
 def error_of(text: str) -> ParseError:
     with pytest.raises(ParseError) as caught:
-        PARSER.parse(text.encode(), "rc")
+        PARSER.parse_bytes(text.encode(), "rc")
     return caught.value
 
 
@@ -29,7 +29,7 @@ def error_of(text: str) -> ParseError:
     ],
 )
 def test_accepts_valid_files(text: str) -> None:
-    assert PARSER.parse(text.encode(), "rc").render() == text
+    assert PARSER.parse_bytes(text.encode(), "rc").render() == text
 
 
 @pytest.mark.parametrize(

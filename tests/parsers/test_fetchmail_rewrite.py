@@ -17,7 +17,7 @@ STARTTLS = load_policy(overrides=["incoming.security=starttls"])
 
 
 def migrate(text: str, policy=None, login: str = "alice") -> str:
-    return plan_data(text.encode(), PARSER, policy or load_policy(), "rc", local_user=login).after.render()
+    return plan_data(text.encode(), PARSER, policy or load_policy(), "rc", local_user=login).only.after.render()
 
 
 def test_implicit_user_gets_the_owner_login_with_the_suffix(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_new_host_drops_the_old_fingerprint_and_renames_the_common_name() -> Non
         b"  sslfingerprint 'AB:CD'\n  sslcommonname imap.lboro.ac.uk\n",
         PARSER, load_policy(), "rc",
     )
-    assert plan.after.render().endswith("sslproto tls1.2+\n  sslcommonname staff-mail.lboro.ac.uk\n")
+    assert plan.only.after.render().endswith("sslproto tls1.2+\n  sslcommonname staff-mail.lboro.ac.uk\n")
     assert any("sslfingerprint removed" in note.message for note in plan.notes)
 
 
@@ -81,7 +81,7 @@ def test_folders_from_defaults_are_given_to_the_user_renamed() -> None:
 def test_users_of_one_poll_share_its_new_port() -> None:
     plan = plan_data(b"poll imap.lboro.ac.uk proto imap user a@lboro.ac.uk user b@lboro.ac.uk sslproto tls1.2+\n",
                      PARSER, load_policy(), "rc")
-    assert plan.after.render() == ("poll staff-mail.lboro.ac.uk proto imap service 993 auth password user a@lboro.ac.uk"
+    assert plan.only.after.render() == ("poll staff-mail.lboro.ac.uk proto imap service 993 auth password user a@lboro.ac.uk"
                                    " ssl sslproto tls1.2+ user b@lboro.ac.uk sslproto tls1.2+ ssl\n")
     assert any("share its port" in note.message for note in plan.notes)
 
