@@ -32,6 +32,20 @@ class Passed(NamedTuple):
 
 
 def discover(paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser] = None) -> Iterator[Union[Found, Passed]]:
+    """Each setup once, in the order found; a file a parser knows stands for the setups it names."""
+    seen: set[tuple[str, str]] = set()
+    for item in _files(paths, parsers, forced):
+        if isinstance(item, Passed):
+            yield item
+            continue
+        for setup in item.parser.setups(item.path):
+            key = (item.parser.name, os.path.realpath(setup))
+            if key not in seen:
+                seen.add(key)
+                yield Found(setup, item.parser)
+
+
+def _files(paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser]) -> Iterator[Union[Found, Passed]]:
     for path in paths:
         if path.is_symlink():
             yield Passed(path, f"{path}: a symbolic link; give the file it points to")

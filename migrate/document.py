@@ -43,6 +43,9 @@ class Document:
     def render(self) -> str:
         return "".join(token.text for token in self.tokens)
 
+    def render_range(self, start: int, end: int) -> str:
+        return "".join(token.text for token in self.tokens[start:end])
+
     def render_redacted(self) -> str:
         return "".join(REDACTED if token.secret else token.text for token in self.tokens)
 

@@ -39,7 +39,10 @@ class Endpoint:
 @dataclasses.dataclass(frozen=True)
 class Folder:
     role: str  #: ``"mailbox"``, ``"sent"``, ``"drafts"``, ``"trash"``, ...
-    name: str  #: the server-side name, as the client stores it
+    name: str  #: the name as the client stores it
+    #: the hierarchy separator the client writes in ``name`` (``/`` in Thunderbird's
+    #: folder URIs); ``None`` when ``name`` is the server's own, with the server's separator
+    separator: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Account:
     folders: tuple[Folder, ...] = ()
     subscribed_only: Optional[bool] = None  #: ``None``: the client has no such setting
     keeps_mail_on_server: bool = False  #: POP "leave messages on the server"
+    has_special_folders: bool = False  #: the client keeps sent/drafts/trash folders per account
     local_user: Optional[str] = None  #: the owner's login name, when known
 
 
@@ -60,7 +64,9 @@ class Change:
     """A neutral request: set ``field`` of ``account`` from ``old`` to ``new``.
 
     ``field`` is ``incoming.<name>``/``outgoing.<name>`` for endpoint fields,
-    ``folder`` (``old``/``new`` are folder names) or ``subscribed_only``.
+    ``folder`` (``old``/``new`` are folder names), ``special.<role>`` (the
+    server's sent/drafts/trash folder for an account that is being replaced)
+    or ``subscribed_only``.
     """
 
     account: str
@@ -73,6 +79,8 @@ class Change:
     @property
     def words(self) -> str:
         side, _, name = self.field.partition(".")
+        if side == "special":
+            return f"{name} folder"
         if not name:
             return {"folder": "folder", "subscribed_only": "show only subscribed folders"}[side]
         return f"{side} {FIELD_WORDS[name]}"

@@ -13,6 +13,7 @@ import fnmatch
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
+from typing import Iterator
 from typing import ClassVar
 from typing import Mapping
 from typing import Optional
@@ -45,6 +46,10 @@ class Parser:
 
     def claims(self, path: Path) -> bool:
         return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in self.patterns)
+
+    def setups(self, path: Path) -> Iterator[Path]:
+        """The setups a claimed file stands for: itself, or e.g. the profiles a ``profiles.ini`` lists."""
+        yield path
 
     def parse(self, read: Read, path: str) -> Parsed:
         """The setup at ``path`` as lossless documents; ``ParseError`` with file, line and column."""

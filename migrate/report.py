@@ -39,10 +39,13 @@ class Report:
         return EXIT_OK
 
     def summary(self, changed_word: str) -> str:
-        """``3 files: 2 to change, 1 unchanged``; only the outcomes that happened are named."""
+        """``3 setups: 2 to change, 1 unchanged``; only the outcomes that happened are named.
+
+        A setup is what one client reads: a file, or a whole profile folder.
+        """
         counts = self.counts
         words = {CHANGED: changed_word, UNCHANGED: "unchanged", RESTORED: "restored", SKIPPED: "skipped",
                  FAILED: "failed"}
         parts = [f"{counts[status]} {word}" for status, word in words.items() if counts[status]]
         total = len(self.outcomes)
-        return f"{total} file{'s' if total != 1 else ''}: " + (", ".join(parts) or "nothing found")
+        return f"{total} setup{'s' if total != 1 else ''}: " + (", ".join(parts) or "nothing found")

@@ -56,7 +56,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert out.rstrip().endswith("files: 6 to change, 1 unchanged")
+    assert out.rstrip().endswith("setups: 11 to change, 1 unchanged")
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:
@@ -93,7 +93,7 @@ def test_apply_then_restore_gives_back_bytes_and_modes(home: Path, capsys) -> No
         assert (home / sample.name).read_bytes() == sample.with_name(sample.name + ".expected").read_bytes()
     manifest = json.loads(next(Path(os.environ["MAILMIGRATE_STATE_DIR"]).glob("runs/*/manifest.json")).read_text())
     assert all(len(entry["sha256_before"]) == 64 and entry["state"] == "written" for entry in manifest["files"])
-    assert run(capsys, "apply", str(home))[1].strip().endswith("7 files: 7 unchanged")
+    assert run(capsys, "apply", str(home))[1].strip().endswith("7 setups: 7 unchanged")
     assert run(capsys, "restore", "--run", report["run"])[0] == 0
     assert snapshot(home) == before
     assert not list(home.glob(".*mailmigrate-tmp"))

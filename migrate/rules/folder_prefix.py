@@ -14,6 +14,7 @@ from typing import Optional
 
 from migrate.model import Account
 from migrate.model import Change
+from migrate.model import Folder
 from migrate.model import Finding
 from migrate.model import Note
 from migrate.policy import Policy
@@ -21,11 +22,16 @@ from migrate.rules import rule
 from migrate.rules import sides
 
 
-def top_level(name: str, policy: Policy) -> Optional[str]:
-    """The new name of a folder under INBOX, or ``None`` when it stays."""
+def top_level(folder: Folder, policy: Policy) -> Optional[str]:
+    """The new name of a folder under INBOX, or ``None`` when it stays.
+
+    A name in the client's own notation (``folder.separator``) keeps it: only the prefix goes.
+    """
+    name = folder.name
     for prefix in policy.inbox_prefixes:
         if len(name) > len(prefix) and name[: len(prefix)].lower() == prefix.lower():
-            return policy.new_separator.join(name[len(prefix) :].split(policy.old_separator))
+            rest = name[len(prefix) :]
+            return rest if folder.separator else policy.new_separator.join(rest.split(policy.old_separator))
     return None
 
 
@@ -34,7 +40,7 @@ def folder_prefix(account: Account, policy: Policy) -> Iterator[Finding]:
     if not any(side.name == "incoming" for side in sides(account, policy)):
         return
     for folder in dict.fromkeys(account.folders):
-        new = top_level(folder.name, policy)
+        new = top_level(folder, policy)
         if new is not None and new != folder.name:
             yield Change(
                 account.key, "folder", folder.name, new,

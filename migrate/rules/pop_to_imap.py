@@ -3,7 +3,8 @@
 ``pop3`` / ``apop`` / ``kpop`` / ``auto`` ... -> ``imap``.
 
 CAVEATS: protocols that are not mailbox access (ETRN, ODMR) are left alone,
-with a note.  Mail that POP left on the server may be downloaded again.
+with a note.  Mail that POP left on the server may be downloaded again.  A
+client that keeps special folders per account is given the server's own.
 """
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def pop_to_imap(account: Account, policy: Policy) -> Iterator[Finding]:
                 account.key, "incoming.protocol", protocol, policy.incoming.protocol,
                 "pop-to-imap", "POP is switched off on the new service",
             )
+            if account.has_special_folders:  # the new account uses the server's own folders
+                for role in ("sent", "drafts", "trash"):
+                    yield Change(
+                        account.key, f"special.{role}", None, policy.special_folders[role],
+                        "pop-to-imap", "the service keeps these folders for every account",
+                    )
             if account.keeps_mail_on_server:
                 yield Note(
                     account.key, "pop-to-imap",

@@ -1,7 +1,8 @@
 """Log in as ``user@domain``.
 
 ``ccano`` -> ``ccano@lboro.ac.uk``; ``LBORO\\ccano`` -> ``ccano@lboro.ac.uk``;
-no username (the client sends the login name) -> ``<owner>@lboro.ac.uk``.
+no username (the client sends the login name) -> ``<owner>@lboro.ac.uk``;
+an outgoing server with no username takes the account's incoming login.
 
 CAVEATS: a name that already ends in the suffix is kept (never doubled); a
 name with another domain or an unknown Windows domain is reported, not
@@ -31,13 +32,21 @@ def suffixed(username: str, policy: Policy) -> Optional[str]:
     return None if "@" in username or not username else username + policy.username_suffix
 
 
+def _fallback(account: Account, policy: Policy) -> Optional[str]:
+    """Who logs in when no name is set: the account's own login on the service, else the owner."""
+    incoming = account.incoming
+    if policy.matches(incoming.host) and incoming.username is not None:
+        return incoming.username
+    return account.local_user
+
+
 @rule("username-suffix")
 def username_suffix(account: Account, policy: Policy) -> Iterator[Finding]:
     for side in sides(account, policy):
         endpoint = side.endpoint
         if endpoint.auth == "none" and not side.server.auth_required:
             continue
-        current = endpoint.username if endpoint.username is not None else account.local_user
+        current = endpoint.username if endpoint.username is not None else _fallback(account, policy)
         if current is None:
             yield Note(
                 account.key, "username-suffix",

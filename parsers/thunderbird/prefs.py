@@ -11,7 +11,6 @@ from typing import Optional
 from typing import Union
 
 from migrate.document import Document
-from migrate.document import Token
 from migrate.document import decode
 from migrate.errors import ParseError
 from parsers.thunderbird.prefs_lexer import Lexeme

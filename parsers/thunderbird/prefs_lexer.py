@@ -129,7 +129,7 @@ def _hex(text: str, start: int, count: int) -> int | None:
     return int(digits, 16)
 
 
-def escape(value: str) -> str:
-    """A double-quoted literal written the way Thunderbird writes one."""
-    body = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{body}"'
+def escape(value: str, quote: str = '"') -> str:
+    """A string literal written the way Thunderbird writes one (in ``quote``, double by default)."""
+    body = value.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n").replace("\r", "\\r")
+    return f"{quote}{body}{quote}"

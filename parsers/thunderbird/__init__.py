@@ -1,0 +1,157 @@
+"""Thunderbird, SeaMonkey and older Mozilla mail profiles.
+
+A setup is a profile folder: ``prefs.js``, and ``user.js`` when there is one
+(it wins at every start, so what it sets is migrated there too).  IMAP
+accounts are edited in place; a POP account gets a new IMAP account beside it
+and stays, renamed and never checked, with the mail it downloaded.  A profile
+whose lock is held (Thunderbird running) is left alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Iterator
+from typing import Optional
+
+from migrate.document import Document
+from migrate.document import decode
+from migrate.errors import MigrateError
+from migrate.files import read_source
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.plugins import Parser
+from migrate.plugins import Read
+from parsers.thunderbird import accounts as neutral
+from parsers.thunderbird.datfiles import LineFile
+from parsers.thunderbird.datfiles import move_uris
+from parsers.thunderbird.datfiles import parse_lines
+from parsers.thunderbird.discovery import profiles
+from parsers.thunderbird.lock import in_use
+from parsers.thunderbird.logins import LoginsFile
+from parsers.thunderbird.logins import parse_logins
+from parsers.thunderbird.migration import migrate_imap
+from parsers.thunderbird.migration import migrate_smtp
+from parsers.thunderbird.migration import replace_pop
+from parsers.thunderbird.prefs import parse_prefs
+from parsers.thunderbird.prefs_edit import PrefsEditor
+from parsers.thunderbird.profile import Profile
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedProfile:
+    profile: Profile
+    logins: Optional[LoginsFile]  #: saved passwords, by origin (``imap://host``)
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset(self.logins.origins) if self.logins is not None else frozenset()
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return self.profile.files
+
+
+class ThunderbirdParser(Parser):
+    name = "thunderbird"
+    client = "Thunderbird"
+    patterns = ("prefs.js", "profiles.ini")
+
+    def setups(self, path: Path) -> Iterator[Path]:
+        """A mail profile for its ``prefs.js``; every listed profile for a ``profiles.ini``."""
+        try:
+            text = decode(read_source(path).data)
+        except (OSError, MigrateError):
+            return
+        if path.name == "prefs.js":
+            if "mail.accountmanager.accounts" in text:  # not a browser's profile
+                yield path.parent
+            return
+        yield from (folder for folder in profiles(path, text) if (folder / "prefs.js").is_file())
+
+    def parse(self, read: Read, path: str) -> ParsedProfile:
+        folder = Path(path)
+        prefs_path, user_path = str(folder / "prefs.js"), str(folder / "user.js")
+        data = read(prefs_path)
+        if data is None:
+            raise MigrateError(f"{path}: not a profile folder (no prefs.js)")
+        user = read(user_path)
+        profile = Profile(path, parse_prefs(data, prefs_path), parse_prefs(user, user_path) if user is not None else None)
+        others: dict[str, Document] = {}
+        for name, kind in _uri_files(profile, folder):
+            content = read(name)
+            if content is not None:
+                others[name] = parse_lines(content, name, kind)
+        logins_path = str(folder / "logins.json")
+        saved = read(logins_path)
+        logins = parse_logins(saved, logins_path) if saved is not None else None
+        if logins is not None:
+            others[logins_path] = logins
+        profile = dataclasses.replace(profile, others=others)
+        return ParsedProfile(profile, logins)
+
+    def accounts(self, parsed: ParsedProfile) -> list[Account]:
+        profile = parsed.profile
+        found = []
+        for mail in neutral.mail_accounts(profile):
+            pref = profile.prefs.get(f"mail.account.{mail.key}.server")
+            line = profile.prefs.position(pref.first)[0] if pref else 1
+            found.append(neutral.account(profile, mail, parsed.origins, line))
+        return found
+
+    def apply(
+        self, parsed: ParsedProfile, accounts: list[Account], changes: list[Change]
+    ) -> tuple[dict[str, Document], list[Note]]:
+        editor = PrefsEditor(parsed.profile)
+        mails = {mail.key: mail for mail in neutral.mail_accounts(parsed.profile)}
+        notes: list[Note] = []
+        moves = []
+        forget: set[str] = set()
+        for account in accounts:
+            mine = [change for change in changes if change.account == account.key]
+            incoming = [c for c in mine if not c.field.startswith("outgoing.")]
+            outgoing = [c for c in mine if c.field.startswith("outgoing.")]
+            mail = mails[account.key]
+            if incoming and mail.type == "pop3":
+                replace_pop(editor, mail, account, incoming, notes)
+            elif incoming:
+                moves.append(migrate_imap(editor, mail, account, incoming))
+            if outgoing and mail.smtp:
+                migrate_smtp(editor, mail.smtp, account, outgoing, notes)
+            forget |= _origins_to_forget(mail, account, mine)
+        def move(uri: str) -> Optional[str]:
+            return next((new for new in (m(uri) for m in moves) if new is not None), None)
+
+        documents: dict[str, Document] = editor.documents()
+        for name, document in parsed.profile.others.items():
+            if isinstance(document, LineFile) and moves:
+                documents[name] = move_uris(document, move)
+        if parsed.logins is not None and forget:
+            documents[parsed.logins.path] = parsed.logins.without(forget)
+        return documents, notes
+
+    def live(self, path: Path) -> Optional[str]:
+        return in_use(path)
+
+
+def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[str, str]]:
+    """The filter file of every server, and the saved searches: all hold folder URIs."""
+    yield str(folder / "virtualFolders.dat"), "virtual"
+    for key in profile.keys("mail.accountmanager.accounts"):
+        server = str(profile.value(f"mail.account.{key}.server") or "")
+        relative = profile.value(f"mail.server.{server}.directory-rel")
+        if isinstance(relative, str) and relative.startswith("[ProfD]"):
+            parts = relative[len("[ProfD]"):].split("/")
+            if ".." not in parts:  # a store outside the profile is not ours to touch
+                yield str(folder.joinpath(*parts, "msgFilterRules.dat")), "filters"
+
+
+def _origins_to_forget(mail: neutral.MailAccount, account: Account, changes: list[Change]) -> set[str]:
+    """The saved logins the policy removes: Thunderbird keys them by scheme and host."""
+    origins = set()
+    for change in changes:
+        if change.field == "incoming.password":
+            origins.add(f"{neutral.SCHEMES[mail.type]}://{account.incoming.host.lower()}")
+        elif change.field == "outgoing.password" and account.outgoing is not None:
+            origins.add(f"smtp://{(account.outgoing.host or '').lower()}")
+    return origins

@@ -1,0 +1,119 @@
+"""The neutral view of a profile: one ``Account`` per IMAP or POP account listed.
+
+Connection values come from ``realhostname``/``realuserName`` when an old
+Thunderbird left them (they are what it connects with); folder URIs are built
+from ``hostname``/``userName`` (what the URIs in the profile name).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+from urllib.parse import unquote
+
+from migrate.model import Account
+from migrate.model import Endpoint
+from migrate.model import Folder
+from parsers.thunderbird import uris
+from parsers.thunderbird.profile import Profile
+
+SECURITY = {0: "none", 1: "none", 2: "starttls", 3: "ssl"}  #: 1 was "STARTTLS if available": no guarantee
+SOCKET_TYPE = {"none": 0, "starttls": 2, "ssl": 3}
+AUTH = {0: "plain", 1: "none", 2: "old", 3: "plain", 4: "cram-md5", 5: "gssapi", 6: "ntlm", 7: "external",
+        8: "secure", 9: "any", 10: "oauth2"}
+AUTH_METHOD = {"plain": 3, "none": 1}
+_PORTS = {"imap": (143, 993), "pop3": (110, 995)}
+IDENTITY_FOLDERS = {"fcc_folder": "sent", "draft_folder": "drafts", "stationery_folder": "templates",
+                    "archive_folder": "archive"}
+SCHEMES = {"imap": "imap", "pop3": "mailbox"}
+
+
+@dataclasses.dataclass(frozen=True)
+class MailAccount:
+    """Where one account's settings live in the profile."""
+
+    key: str  #: ``account2``
+    server: str  #: ``server2``
+    type: str  #: ``imap`` or ``pop3``
+    identities: tuple[str, ...]
+    smtp: Optional[str]  #: the SMTP server key its first identity sends through
+
+    def root(self, profile: Profile) -> str:
+        """The URI root its folders are named under."""
+        return uris.root(SCHEMES[self.type], str(profile.server(self.server, "userName") or ""),
+                         str(profile.server(self.server, "hostname") or "").lower())
+
+
+def mail_accounts(profile: Profile) -> list[MailAccount]:
+    found = []
+    default_smtp = str(profile.value("mail.smtp.defaultserver") or "") or None
+    for key in profile.keys("mail.accountmanager.accounts"):
+        server = str(profile.value(f"mail.account.{key}.server") or "")
+        kind = str(profile.server(server, "type") or "") if server else ""
+        if kind not in SCHEMES or profile.value(f"mail.server.{server}.mailmigrate.replaced_by"):
+            continue
+        identities = tuple(profile.keys(f"mail.account.{key}.identities"))
+        smtp = str(profile.value(f"mail.identity.{identities[0]}.smtpServer") or "") if identities else ""
+        found.append(MailAccount(key, server, kind, identities, smtp or default_smtp))
+    return found
+
+
+def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: int) -> Account:
+    server = lambda name: profile.server(mail.server, name)  # noqa: E731
+    host = str(server("realhostname") or server("hostname") or "")
+    socket_type = server("socketType") if profile.value(f"mail.server.{mail.server}.socketType") is not None else (
+        3 if server("isSecure") else 0)
+    security = SECURITY.get(int(socket_type or 0), "none")
+    port = int(server("port") or -1)
+    user = str(server("realuserName") or server("userName") or "") or None
+    return Account(
+        key=mail.key,
+        label=f"{mail.key} {server('name') or f'{user} on {host}'} ({mail.type.upper()})",
+        line=line,
+        incoming=Endpoint(
+            protocol=mail.type, host=host, port=port if port > 0 else _PORTS[mail.type][security == "ssl"],
+            security=security, auth=AUTH.get(_auth_method(profile, f"mail.server.{mail.server}"), "other"),
+            username=user, has_password=f"{SCHEMES[mail.type]}://{host.lower()}" in logins,
+        ),
+        outgoing=_smtp(profile, mail.smtp, logins) if mail.smtp else None,
+        folders=_folders(profile, mail),
+        # A POP account answers for the IMAP account that will replace it, which subscribes by default.
+        subscribed_only=bool(server("using_subscription")) if mail.type == "imap" else True,
+        keeps_mail_on_server=mail.type == "pop3" and bool(server("leave_on_server")),
+        has_special_folders=True,
+    )
+
+
+def _auth_method(profile: Profile, branch: str) -> int:
+    """``authMethod``, or what the pre-3.1 keys meant when it was never written."""
+    method = profile.value(f"{branch}.authMethod")
+    if method is not None:
+        return int(method)
+    if profile.value(f"{branch}.auth_method") == 0 or profile.value(f"{branch}.auth_login") is False:
+        return 1 if profile.value(f"{branch}.auth_method") == 0 else 2
+    return 8 if profile.value(f"{branch}.useSecAuth") else 3
+
+
+def _smtp(profile: Profile, key: str, logins: frozenset[str]) -> Endpoint:
+    host = str(profile.smtp(key, "hostname") or "")
+    security = SECURITY.get(int(profile.smtp(key, "try_ssl") or 0), "none")
+    port = int(profile.smtp(key, "port") or 0)
+    return Endpoint(
+        protocol="smtp", host=host, port=port if port > 0 else (465 if security == "ssl" else 587),
+        security=security, auth=AUTH.get(_auth_method(profile, f"mail.smtpserver.{key}"), "other"),
+        username=str(profile.smtp(key, "username") or "") or None,
+        has_password=f"smtp://{host.lower()}" in logins,
+    )
+
+
+def _folders(profile: Profile, mail: MailAccount) -> tuple[Folder, ...]:
+    own = uris.split(mail.root(profile))
+    found = []
+    for identity in mail.identities:
+        for pref, role in IDENTITY_FOLDERS.items():
+            uri = uris.split(str(profile.value(f"mail.identity.{identity}.{pref}") or ""))
+            if uri and own and (uri.scheme, uri.user, uri.host) == (own.scheme, own.user, own.host) and uri.path:
+                found.append(Folder(role, unquote(uri.path), separator="/"))
+    trash = profile.server(mail.server, "trash_folder_name")
+    if mail.type == "imap" and trash:
+        found.append(Folder("trash", str(trash), separator="/"))
+    return tuple(found)

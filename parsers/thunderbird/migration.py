@@ -1,0 +1,167 @@
+"""Neutral changes made in a profile: IMAP accounts in place, SMTP servers, folder URIs."""
+from __future__ import annotations
+
+from typing import Callable
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from parsers.thunderbird import uris
+from parsers.thunderbird.accounts import AUTH_METHOD
+from parsers.thunderbird.accounts import SOCKET_TYPE
+from parsers.thunderbird.accounts import MailAccount
+from parsers.thunderbird.prefs_edit import PrefsEditor
+
+#: Keys that only mean something for the old server, or that an old Thunderbird left behind.
+_STALE_SERVER_KEYS = ("realhostname", "realuserName", "isSecure", "useSecAuth", "auth_login", "serverIDResponse",
+                      "capability", "is_gmail", "clientid")
+UriMap = Callable[[str], Optional[str]]
+
+
+def new_values(changes: list[Change], side: str) -> dict[str, object]:
+    return {c.field.split(".", 1)[1]: c.new for c in changes if c.field.startswith(side + ".")}
+
+
+def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change]) -> UriMap:
+    """Edit an IMAP account in place (same server key: its filters and identities stay attached).
+
+    Returns how the account's folder URIs change, for every file that holds one.
+    """
+    branch = f"mail.server.{mail.server}"
+    values = new_values(changes, "incoming")
+    old_root = uris.split(mail.root(editor.profile))
+    incoming = account.incoming
+    host = str(values.get("host", incoming.host))
+    user = str(values.get("username", incoming.username or ""))
+    editor.set(f"{branch}.hostname", host)
+    editor.set(f"{branch}.userName", user)
+    # Written out in full: the legacy isSecure that may have decided them goes below.
+    editor.set(f"{branch}.socketType", SOCKET_TYPE[str(values.get("security", incoming.security))])
+    editor.set(f"{branch}.port", int(str(values.get("port", incoming.port))))
+    if "auth" in values:
+        editor.set(f"{branch}.authMethod", AUTH_METHOD[str(values["auth"])])
+    if any(c.field == "subscribed_only" for c in changes):
+        editor.set(f"{branch}.using_subscription", False)
+    for key in _STALE_SERVER_KEYS:
+        editor.remove(f"{branch}.{key}")
+    had_sub_directory = bool(editor.profile.server(mail.server, "server_sub_directory"))
+    editor.remove(f"{branch}.server_sub_directory")
+    editor.remove(f"{branch}.namespace.personal")
+    trash = editor.get(f"{branch}.trash_folder_name")
+    if isinstance(trash, str) and not had_sub_directory:
+        editor.set(f"{branch}.trash_folder_name", uris.top_level_path(trash))
+    new_root = uris.root("imap", user, host)
+
+    def move(uri: str) -> Optional[str]:
+        found = uris.split(uri)
+        if found is None or old_root is None or found[:3] != old_root[:3]:
+            return None
+        path = found.path if had_sub_directory else uris.top_level_path(found.path)
+        return new_root + ("/" + path if uri.partition("://")[2].count("/") else "")
+
+    editor.map_strings(lambda name, value: move(value))
+    return move
+
+
+def migrate_smtp(editor: PrefsEditor, key: str, account: Account, changes: list[Change], notes: list[Note]) -> None:
+    branch = f"mail.smtpserver.{key}"
+    values = new_values(changes, "outgoing")
+    outgoing = account.outgoing
+    assert outgoing is not None
+    wanted = {}
+    if "host" in values:
+        wanted["hostname"] = str(values["host"])
+    if "security" in values or "port" in values:
+        wanted["try_ssl"] = SOCKET_TYPE[str(values.get("security", outgoing.security))]
+        wanted["port"] = int(str(values.get("port", outgoing.port)))
+    if "auth" in values:
+        wanted["authMethod"] = AUTH_METHOD[str(values["auth"])]
+    if "username" in values:
+        wanted["username"] = str(values["username"])
+    for name, value in wanted.items():
+        already = editor.written.get(f"{branch}.{name}")
+        if already is not None and already != value:
+            notes.append(Note(account.key, "thunderbird",
+                              f"outgoing server {key} is shared with another account that wants {name} {already!r}; kept that"))
+            continue
+        editor.set(f"{branch}.{name}", value)
+    if "auth" in values:
+        editor.remove(f"{branch}.auth_method")
+        editor.remove(f"{branch}.useSecAuth")
+
+
+def replace_pop(
+    editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change], notes: list[Note]
+) -> None:
+    """A new IMAP account for a POP one, which stays (renamed, never checked) with its local mail.
+
+    Switching the type in place would make Thunderbird treat the POP mail store as an IMAP cache
+    and delete the folders the server does not have; so the old account is kept as it is.
+    """
+    profile = editor.profile
+    values = new_values(changes, "incoming")
+    incoming = account.incoming
+    user = str(values.get("username", incoming.username or ""))
+    host = str(values.get("host", incoming.host))
+    taken = profile.names() | set(editor.added)
+    last_key = int(editor.get("mail.account.lastKey") or 0)
+    server, new_account = _unused(taken, "mail.server.server"), _unused(taken, "mail.account.account", last_key + 1)
+    old_branch, branch = f"mail.server.{mail.server}", f"mail.server.{server}"
+    for name, value in (
+        ("type", "imap"), ("hostname", host), ("userName", user), ("name", user),
+        ("port", int(str(values.get("port", incoming.port)))),
+        ("socketType", SOCKET_TYPE[str(values.get("security", incoming.security))]),
+        ("authMethod", AUTH_METHOD[str(values.get("auth", incoming.auth))]),
+    ):
+        editor.set(f"{branch}.{name}", value)
+    if any(c.field == "subscribed_only" for c in changes):
+        editor.set(f"{branch}.using_subscription", False)
+    specials = {c.field.split(".", 1)[1]: str(c.new) for c in changes if c.field.startswith("special.")}
+    if "trash" in specials:
+        editor.set(f"{branch}.trash_folder_name", specials["trash"])
+    root = uris.root("imap", user, host)
+    identities = [_copy_identity(editor, identity, root, specials) for identity in mail.identities]
+    editor.set(f"mail.account.{new_account}.server", server)
+    if identities:
+        editor.set(f"mail.account.{new_account}.identities", ",".join(identities))
+    listed = [key for key in str(editor.get("mail.accountmanager.accounts") or "").split(",") if key]
+    editor.set("mail.accountmanager.accounts", ",".join([*listed, new_account]))
+    editor.set("mail.account.lastKey", max(int(new_account[len("account"):]), last_key))
+    if profile.value("mail.accountmanager.defaultaccount") == mail.key:
+        editor.set("mail.accountmanager.defaultaccount", new_account)
+    old_name = str(profile.server(mail.server, "name") or f"{incoming.username} on {incoming.host}")
+    for name, value in (("name", f"{old_name} (old POP mail)"), ("login_at_startup", False), ("check_new_mail", False),
+                        ("download_on_biff", False), ("mailmigrate.replaced_by", new_account)):
+        editor.set(f"{old_branch}.{name}", value)
+    notes.append(Note(account.key, "thunderbird", (
+        f"Thunderbird will show a new IMAP account {user!r} (the default if the old one was) next to"
+        f" {old_name + ' (old POP mail)'!r}, which keeps all mail already downloaded and is no longer checked;"
+        " its filters stay with the old account")))
+
+
+def _unused(names: set[str], prefix: str, start: int = 1) -> str:
+    """The first ``<prefix>N`` from ``start`` that no pref names: orphaned keys would be inherited."""
+    taken = {name[len(prefix):].split(".", 1)[0] for name in names if name.startswith(prefix)}
+    number = start
+    while str(number) in taken:
+        number += 1
+    return f"{prefix.rsplit('.', 1)[1]}{number}"
+
+
+def _copy_identity(editor: PrefsEditor, identity: str, root: str, specials: dict[str, str]) -> str:
+    """A copy of an identity for the new account, its sent and drafts folders on the new server."""
+    new = _unused(editor.profile.names() | set(editor.added), "mail.identity.id")
+    prefix = f"mail.identity.{identity}."
+    for name in sorted(n for n in editor.profile.names() if n.startswith(prefix)):
+        value = editor.get(name)
+        if value is not None:
+            editor.set(f"mail.identity.{new}.{name[len(prefix):]}", value)
+    for pref, mode, role in (("fcc_folder", "fcc_folder_picker_mode", "sent"),
+                             ("draft_folder", "drafts_folder_picker_mode", "drafts")):
+        if role in specials:
+            editor.set(f"mail.identity.{new}.{pref}", f"{root}/{specials[role]}")
+            editor.set(f"mail.identity.{new}.{mode}", "1")
+    for pref in ("stationery_folder", "archive_folder", "tmpl_folder_picker_mode", "archives_folder_picker_mode"):
+        editor.remove(f"mail.identity.{new}.{pref}")
+    return new

@@ -1,0 +1,119 @@
+"""Edits of ``prefs.js`` and ``user.js``, statement by statement.
+
+A value is replaced inside its statement; a removed statement takes its line
+with it when it had the line to itself; a new statement goes where
+Thunderbird itself would write it (the files are sorted line by line), in the
+file's own line ending.  A key that ``user.js`` sets is changed there too, or
+the next start would undo the migration.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from typing import Callable
+from typing import Optional
+
+from migrate.document import Document
+from migrate.document import Edit
+from parsers.thunderbird.prefs import Pref
+from parsers.thunderbird.prefs import PrefsFile
+from parsers.thunderbird.prefs import Value
+from parsers.thunderbird.prefs_lexer import escape
+from parsers.thunderbird.profile import Profile
+
+
+def literal(value: Value, like: str = '"') -> str:
+    """Source text for ``value``; a string takes the quote of the literal it replaces."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int) else escape(value, "'" if like.startswith("'") else '"')
+
+
+class PrefsEditor:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.sources = [source for source in (profile.prefs, profile.user) if source is not None]
+        self.values: dict[tuple[str, int], str] = {}  #: (file, statement first token) -> new literal
+        self.removed: set[tuple[str, int]] = set()
+        self.added: dict[str, Value] = {}
+        self.written: dict[str, Value] = {}  #: every value set, for later reads and conflict checks
+
+    def get(self, name: str) -> Optional[Value]:
+        return self.written[name] if name in self.written else self.profile.value(name)
+
+    def set(self, name: str, value: Value) -> None:
+        """Give ``name`` the value, in every statement that sets it; a new statement if none does."""
+        if self.get(name) == value and type(self.get(name)) is type(value):
+            return
+        self.written[name] = value
+        found = False
+        for source in self.sources:
+            for pref in source.prefs:
+                if pref.name == name:
+                    old = source.tokens[pref.value_first].text
+                    self.values[(source.path, pref.first)] = literal(value, old)
+                    self.removed.discard((source.path, pref.first))
+                    found = True
+        if not found:
+            self.added[name] = value
+
+    def remove(self, name: str) -> None:
+        self.written.pop(name, None)
+        self.added.pop(name, None)
+        for source in self.sources:
+            self.removed.update((source.path, pref.first) for pref in source.prefs if pref.name == name)
+
+    def map_strings(self, change: Callable[[str, str], Optional[str]]) -> None:
+        """Give every string pref ``change(name, value)``, when it returns something else."""
+        for name in sorted({p.name for s in self.sources for p in s.prefs} | set(self.added)):
+            current = self.get(name)
+            if isinstance(current, str):
+                new = change(name, current)
+                if new is not None and new != current:
+                    self.set(name, new)
+
+    def documents(self) -> dict[str, Document]:
+        return {source.path: source.apply(self._edits(source)) for source in self.sources}
+
+    def _edits(self, source: PrefsFile) -> list[Edit]:
+        edits = []
+        for pref in source.prefs:
+            if (source.path, pref.first) in self.removed:
+                edits.append(_removal(source, pref))
+            elif (source.path, pref.first) in self.values:
+                edits.append(Edit(pref.value_first, pref.value_last + 1, self.values[(source.path, pref.first)]))
+        if source is self.profile.prefs:
+            edits += _insertions(source, self.added)
+        return edits
+
+
+def _removal(source: PrefsFile, pref: Pref) -> Edit:
+    tokens = source.tokens
+    start, end = pref.first, pref.last + 1
+    line_start = start == 0 or tokens[start - 1].kind == "WS" and tokens[start - 1].text.endswith(("\n", "\r"))
+    if line_start and end < len(tokens) and tokens[end].kind == "WS" and tokens[end].text[:1] in "\r\n":
+        newline = "\r\n" if tokens[end].text.startswith("\r\n") else tokens[end].text[0]
+        rest = tokens[end].text[len(newline) :]
+        return Edit(start, end + 1, rest)  # the line goes; blank lines after it stay
+    return Edit(start, end, "")
+
+
+def _insertions(source: PrefsFile, added: dict[str, Value]) -> list[Edit]:
+    """New statements at their sorted place among the existing ones (Thunderbird sorts by line)."""
+    newline = source.newline
+    lines = [f"user_pref({escape(name)}, {literal(value)});" for name, value in added.items()]
+    existing = [(source.render_range(p.first, p.last + 1), p.first) for p in source.prefs]
+    ordered = sorted(existing)
+    at: dict[int, list[str]] = defaultdict(list)
+    for line in sorted(lines):
+        place = bisect.bisect_right([text for text, _ in ordered], line)
+        at[ordered[place][1] if place < len(ordered) else len(source.tokens)].append(line)
+    edits = []
+    for position, group in at.items():
+        if position < len(source.tokens):
+            edits.append(Edit(position, position, "".join(line + newline for line in group)))
+        else:
+            text = source.render()
+            lead = "" if not text or text.endswith(("\n", "\r")) else newline
+            edits.append(Edit(position, position, lead + "".join(line + newline for line in group)))
+    return edits
