@@ -119,6 +119,8 @@ class ThunderbirdParser(Parser):
             if outgoing and mail.smtp:
                 migrate_smtp(editor, mail.smtp, account, outgoing, notes)
             forget |= _origins_to_forget(mail, account, mine)
+            if any(c.field == "incoming.password" for c in mine):  # a Netscape-era clear-text one
+                editor.remove(f"mail.server.{mail.server}.password")
         def move(uri: str) -> Optional[str]:
             return next((new for new in (m(uri) for m in moves) if new is not None), None)
 

@@ -72,7 +72,8 @@ def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: i
         incoming=Endpoint(
             protocol=mail.type, host=host, port=port if port > 0 else _PORTS[mail.type][security == "ssl"],
             security=security, auth=AUTH.get(_auth_method(profile, f"mail.server.{mail.server}"), "other"),
-            username=user, has_password=f"{SCHEMES[mail.type]}://{host.lower()}" in logins,
+            username=user,
+            has_password=f"{SCHEMES[mail.type]}://{host.lower()}" in logins or bool(server("password")),
         ),
         outgoing=_smtp(profile, mail.smtp, logins) if mail.smtp else None,
         folders=_folders(profile, mail),

@@ -53,7 +53,10 @@ def parse_prefs(data: bytes, path: str) -> PrefsFile:
         line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
         col = error.offset - max(before.rfind("\n"), before.rfind("\r")) if line > 1 else error.offset + 1
         raise ParseError(path, line, col, error.message) from None
-    return PrefsFile(tuple(lexeme.token for lexeme in lexemes), path, tuple(prefs))
+    # Netscape-era profiles kept passwords in clear text: never show one
+    secret = {i for pref in prefs if pref.name.endswith(".password") for i in range(pref.value_first, pref.value_last + 1)}
+    tokens = tuple(lexeme.token._replace(secret=i in secret) for i, lexeme in enumerate(lexemes))
+    return PrefsFile(tokens, path, tuple(prefs))
 
 
 class _Statements:

@@ -218,3 +218,17 @@ def test_conflicting_user_js_is_migrated_too(copied) -> None:
 def test_line_files_round_trip(text: str, kind: str) -> None:
     data = text.encode()
     assert parse_lines(data, "f", kind).to_bytes() == data
+
+
+def test_clear_text_password_of_old_profiles_is_never_shown_and_removed_on_request(copied, capsys) -> None:
+    folder = copied(SAMPLES / "thunderbird" / "imap-inbox-folders")
+    prefs = folder / "prefs.js"
+    prefs.write_text(prefs.read_text().replace(
+        'user_pref("mail.server.server2.name"', 'user_pref("mail.server.server2.password", "Netscape-Era-77");\n'
+        'user_pref("mail.server.server2.name"'))
+    for args in (["plan", str(folder)], ["plan", "--json", str(folder)], ["apply", str(folder)]):
+        main(args)
+        assert "Netscape-Era-77" not in "".join(capsys.readouterr())
+    assert "Netscape-Era-77" in prefs.read_text()
+    main(["apply", "--set", "passwords.saved=remove", str(folder)])
+    assert "Netscape-Era-77" not in prefs.read_text() + "".join(capsys.readouterr())
