@@ -45,11 +45,12 @@ def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, chang
         editor.set(f"{branch}.using_subscription", False)
     for key in _STALE_SERVER_KEYS:
         editor.remove(f"{branch}.{key}")
-    had_sub_directory = bool(editor.profile.server(mail.server, "server_sub_directory"))
+    # With a server directory the URIs were already without INBOX/; any still with it (made
+    # before the directory was set) named INBOX.x then, which is x on the new server too.
     editor.remove(f"{branch}.server_sub_directory")
     editor.remove(f"{branch}.namespace.personal")
     trash = editor.get(f"{branch}.trash_folder_name")
-    if isinstance(trash, str) and not had_sub_directory:
+    if isinstance(trash, str):
         editor.set(f"{branch}.trash_folder_name", uris.top_level_path(trash))
     new_root = uris.root("imap", user, host)
 
@@ -57,8 +58,7 @@ def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, chang
         found = uris.split(uri)
         if found is None or old_root is None or found[:3] != old_root[:3]:
             return None
-        path = found.path if had_sub_directory else uris.top_level_path(found.path)
-        return new_root + ("/" + path if uri.partition("://")[2].count("/") else "")
+        return new_root + ("/" + uris.top_level_path(found.path) if "/" in uri.partition("://")[2] else "")
 
     editor.map_strings(lambda name, value: move(value))
     return move
