@@ -109,8 +109,8 @@ class ThunderbirdParser(Parser):
         forget: set[str] = set()
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
-            incoming = [c for c in mine if not c.field.startswith("outgoing.")]
-            outgoing = [c for c in mine if c.field.startswith("outgoing.")]
+            incoming = [c for c in mine if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
+            outgoing = [c for c in mine if c.field.startswith("outgoing.") and c.field != "outgoing.password"]
             mail = mails[account.key]
             if incoming and mail.type == "pop3":
                 replace_pop(editor, mail, account, incoming, notes)
@@ -121,6 +121,7 @@ class ThunderbirdParser(Parser):
             forget |= _origins_to_forget(mail, account, mine)
             if any(c.field == "incoming.password" for c in mine):  # a Netscape-era clear-text one
                 editor.remove(f"mail.server.{mail.server}.password")
+
         def move(uri: str) -> Optional[str]:
             return next((new for new in (m(uri) for m in moves) if new is not None), None)
 
