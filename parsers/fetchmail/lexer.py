@@ -51,6 +51,7 @@ _KEYWORD_SPELLINGS = {
     " etrn ETRN odmr ODMR kpop KPOP",
 }
 KEYWORDS = {word: kind for kind, words in _KEYWORD_SPELLINGS.items() for word in words.split()}
+_LONGEST_KEYWORD = max(map(len, KEYWORDS))
 #: ``nokeep`` is ``no`` followed by ``keep`` (fetchmail pushes the rest back).
 NO_PREFIXED = frozenset(
     "nobouncemail nouidl nocheckalias nodns noenvelope nokeep noflush nolimitflush nofetchall"
@@ -141,7 +142,7 @@ def _longest(text: str, pos: int, state: str) -> tuple[str, int]:
 
 def _keywords_starting(word: str, state: str) -> Iterator[str]:
     """Keywords that ``word`` starts with; ``pass(word)`` is not one after ``auth``."""
-    for end in range(1, len(word) + 1):
+    for end in range(1, min(len(word), _LONGEST_KEYWORD) + 1):
         keyword = word[:end]
         if keyword in KEYWORDS and (state != "AUTH" or KEYWORDS[keyword] != "PASSWORD" or keyword == "password"):
             yield keyword

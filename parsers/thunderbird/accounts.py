@@ -62,8 +62,8 @@ def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: i
     host = str(server("realhostname") or server("hostname") or "")
     socket_type = server("socketType") if profile.value(f"mail.server.{mail.server}.socketType") is not None else (
         3 if server("isSecure") else 0)
-    security = SECURITY.get(int(socket_type or 0), "none")
-    port = int(server("port") or -1)
+    security = SECURITY.get(number(socket_type, 0), "none")
+    port = number(server("port"), -1)
     user = str(server("realuserName") or server("userName") or "") or None
     return Account(
         key=mail.key,
@@ -84,11 +84,16 @@ def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: i
     )
 
 
+def number(value: object, default: int) -> int:
+    """An int pref; like Thunderbird, fall back to the default when it holds another type."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
 def _auth_method(profile: Profile, branch: str) -> int:
     """``authMethod``, or what the pre-3.1 keys meant when it was never written."""
     method = profile.value(f"{branch}.authMethod")
     if method is not None:
-        return int(method)
+        return number(method, 3)
     if profile.value(f"{branch}.auth_method") == 0 or profile.value(f"{branch}.auth_login") is False:
         return 1 if profile.value(f"{branch}.auth_method") == 0 else 2
     return 8 if profile.value(f"{branch}.useSecAuth") else 3
@@ -96,8 +101,8 @@ def _auth_method(profile: Profile, branch: str) -> int:
 
 def _smtp(profile: Profile, key: str, logins: frozenset[str]) -> Endpoint:
     host = str(profile.smtp(key, "hostname") or "")
-    security = SECURITY.get(int(profile.smtp(key, "try_ssl") or 0), "none")
-    port = int(profile.smtp(key, "port") or 0)
+    security = SECURITY.get(number(profile.smtp(key, "try_ssl"), 0), "none")
+    port = number(profile.smtp(key, "port"), 0)
     return Endpoint(
         protocol="smtp", host=host, port=port if port > 0 else (465 if security == "ssl" else 587),
         security=security, auth=AUTH.get(_auth_method(profile, f"mail.smtpserver.{key}"), "other"),

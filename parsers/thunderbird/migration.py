@@ -11,6 +11,7 @@ from parsers.thunderbird import uris
 from parsers.thunderbird.accounts import AUTH_METHOD
 from parsers.thunderbird.accounts import SOCKET_TYPE
 from parsers.thunderbird.accounts import MailAccount
+from parsers.thunderbird.accounts import number
 from parsers.thunderbird.prefs_edit import PrefsEditor
 
 #: Keys that only mean something for the old server, or that an old Thunderbird left behind.
@@ -105,7 +106,7 @@ def replace_pop(
     user = str(values.get("username", incoming.username or ""))
     host = str(values.get("host", incoming.host))
     taken = profile.names() | set(editor.added)
-    last_key = int(editor.get("mail.account.lastKey") or 0)
+    last_key = number(editor.get("mail.account.lastKey"), 0)
     server, new_account = _unused(taken, "mail.server.server"), _unused(taken, "mail.account.account", last_key + 1)
     old_branch, branch = f"mail.server.{mail.server}", f"mail.server.{server}"
     for name, value in (

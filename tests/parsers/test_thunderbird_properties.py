@@ -9,6 +9,7 @@ from migrate.engine import plan_setup
 from migrate.policy import load_policy
 from parsers.thunderbird import ThunderbirdParser
 from parsers.thunderbird.accounts import mail_accounts
+from parsers.thunderbird.accounts import number
 from parsers.thunderbird.prefs import parse_prefs
 from parsers.thunderbird.prefs_lexer import escape
 from parsers.thunderbird.profile import Profile
@@ -37,15 +38,15 @@ def profile_text(draw) -> str:
             f"mail.identity.id{n}.useremail": "x@lboro.ac.uk", f"mail.identity.id{n}.smtpServer": f"smtp{n}",
             f"mail.smtpserver.smtp{n}.hostname": draw(st.sampled_from(["smtp.lboro.ac.uk", "smtp.gmail.com"])),
         })
-        for name, choices in (("socketType", [0, 1, 2, 3]), ("port", [110, 143, 993, 995, -1]),
-                              ("authMethod", [3, 4, 6, 8, 10]), ("isSecure", [True, False]),
+        for name, choices in (("socketType", [0, 1, 2, 3, "3", True]), ("port", [110, 143, 993, 995, -1, "993"]),
+                              ("authMethod", [3, 4, 6, 8, 10, 99, "3"]), ("isSecure", [True, False]),
                               ("using_subscription", [True, False]), ("server_sub_directory", ["INBOX.", ""])):
             if draw(st.booleans()):
                 prefs[f"mail.server.server{n}.{name}"] = draw(st.sampled_from(choices))
         for pref in ("fcc_folder", "draft_folder"):
             if draw(st.booleans()):
                 prefs[f"mail.identity.id{n}.{pref}"] = f"{root}/{draw(st.sampled_from(FOLDERS))}"
-        for name, choices in (("try_ssl", [0, 1, 2, 3]), ("port", [25, 465, 587]), ("authMethod", [1, 3, 4])):
+        for name, choices in (("try_ssl", [0, 1, 2, 3, "x"]), ("port", [25, 465, 587, False]), ("authMethod", [1, 3, 4])):
             if draw(st.booleans()):
                 prefs[f"mail.smtpserver.smtp{n}.{name}"] = draw(st.sampled_from(choices))
         keys.append(f"account{n}")
@@ -80,6 +81,7 @@ def test_generated_profiles_migrate_once_and_for_all(text: str) -> None:
                             for p in after.prefs.prefs if p.name.startswith(branch)}
     for mail in mail_accounts(after):
         if POLICY.matches(str(after.server(mail.server, "hostname"))):
-            assert mail.type == "imap" and after.server(mail.server, "authMethod") == 3
+            # a wrongly typed value counts as the default, as in Thunderbird (3: normal password)
+            assert mail.type == "imap" and number(after.server(mail.server, "authMethod"), 3) == 3
             user = str(after.server(mail.server, "userName"))
             assert user.endswith("@lboro.ac.uk") or "@" in user  # another domain is reported, not guessed
