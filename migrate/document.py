@@ -75,5 +75,6 @@ class Document:
                 raise ValueError(f"overlapping edits: {before} and {after}")
         tokens = list(self.tokens)
         for edit in reversed(ordered):
-            tokens[edit.start : edit.end] = [Token("EDIT", edit.text)] if edit.text else []
+            secret = any(token.secret for token in tokens[edit.start : edit.end])  # still a password inside
+            tokens[edit.start : edit.end] = [Token("EDIT", edit.text, secret)] if edit.text else []
         return Document(tuple(tokens))

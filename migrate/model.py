@@ -96,3 +96,8 @@ class Note:
 
 
 Finding = Union[Change, Note]
+
+
+def new_values(changes: list[Change], side: str) -> dict[str, object]:
+    """The new value of each field of one side (``incoming``/``outgoing``) that changes."""
+    return {c.field.split(".", 1)[1]: c.new for c in changes if c.field.startswith(side + ".")}

@@ -45,3 +45,8 @@ def test_position_is_one_based() -> None:
 
 def test_engine_doctest() -> None:
     assert doctest.testmod(migrate.engine).failed == 0
+
+
+def test_an_edit_over_a_secret_stays_secret() -> None:
+    edited = DOC.apply([Edit(5, 7, "quoted x")])
+    assert edited.render_redacted() == "poll a\r\npass********"

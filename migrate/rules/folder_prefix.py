@@ -4,7 +4,7 @@
 ``INBOX.Lists.debian`` -> ``Lists/debian`` (the new server's separator).
 
 CAVEATS: a bare ``INBOX`` stays (never an empty name); the prefix matches
-case-insensitively; names without the prefix are kept as they are.  A special
+case-insensitively, and a doubled one (``INBOX.INBOX.x``) goes too; names without the prefix are kept as they are.  A special
 folder (sent, drafts, trash) that is not the server's own is reported.
 """
 from __future__ import annotations
@@ -27,12 +27,16 @@ def top_level(folder: Folder, policy: Policy) -> Optional[str]:
 
     A name in the client's own notation (``folder.separator``) keeps it: only the prefix goes.
     """
-    name = folder.name
-    for prefix in policy.inbox_prefixes:
-        if len(name) > len(prefix) and name[: len(prefix)].lower() == prefix.lower():
-            rest = name[len(prefix) :]
-            return rest if folder.separator else policy.new_separator.join(rest.split(policy.old_separator))
-    return None
+    name, rest = folder.name, None
+    while True:  # INBOX.INBOX.x (a double prefix some clients made) goes down to x as well
+        prefix = next((p for p in policy.inbox_prefixes
+                       if len(name) > len(p) and name[: len(p)].lower() == p.lower()), None)
+        if prefix is None:
+            break
+        name = rest = name[len(prefix) :]
+    if rest is None:
+        return None
+    return rest if folder.separator else policy.new_separator.join(rest.split(policy.old_separator))
 
 
 @rule("folder-prefix")

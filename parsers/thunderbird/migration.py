@@ -6,6 +6,7 @@ from typing import Optional
 
 from migrate.model import Account
 from migrate.model import Change
+from migrate.model import new_values
 from migrate.model import Note
 from parsers.thunderbird import uris
 from parsers.thunderbird.accounts import AUTH_METHOD
@@ -18,10 +19,6 @@ from parsers.thunderbird.prefs_edit import PrefsEditor
 _STALE_SERVER_KEYS = ("realhostname", "realuserName", "isSecure", "useSecAuth", "auth_login", "serverIDResponse",
                       "capability", "is_gmail", "clientid")
 UriMap = Callable[[str], Optional[str]]
-
-
-def new_values(changes: list[Change], side: str) -> dict[str, object]:
-    return {c.field.split(".", 1)[1]: c.new for c in changes if c.field.startswith(side + ".")}
 
 
 def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change]) -> UriMap:

@@ -13,7 +13,7 @@ from tests.rules.helpers import notes
 @pytest.mark.parametrize(
     ("old", "new"),
     [("INBOX.My folder", "My folder"), ("INBOX/Sent Items", "Sent Items"), ("INBOX.Lists.debian", "Lists/debian"),
-     ("inbox.Drafts", "Drafts"), ("Inbox/Deleted Items", "Deleted Items")],
+     ("inbox.Drafts", "Drafts"), ("Inbox/Deleted Items", "Deleted Items"), ("INBOX.INBOX.Sent", "Sent")],
 )
 def test_folders_under_inbox_move_to_the_top(old, new, policy) -> None:
     assert changes(folder_prefix(account(folders=(Folder("mailbox", old),)), policy)) == {"folder": (old, new)}

@@ -1,0 +1,69 @@
+"""mutt and NeoMutt: ``~/.muttrc``, ``~/.mutt/muttrc``, ``~/.config/mutt/muttrc``, the neomuttrc
+files, and everything they ``source`` inside the home.
+
+Each server the setup names is one account: reading (IMAP, POP) or sending
+(SMTP).  Names are replaced where they stand, inside hook commands and macros
+too; ``$VAR`` and backtick words are never touched, and commands that
+``source`` a program's output are reported, not run.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from migrate.document import Document
+from migrate.errors import MigrateError
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.plugins import Parser
+from migrate.plugins import Read
+from parsers.mutt import accounts as neutral
+from parsers.mutt.config import Setup
+from parsers.mutt.config import load
+from parsers.mutt.migration import migrate_server
+from parsers.mutt.references import Findings
+from parsers.mutt.references import find
+from parsers.mutt.rewrite import MuttRewrite
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedMutt:
+    setup: Setup
+    found: Findings
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return self.setup.files
+
+
+class MuttParser(Parser):
+    name = "muttrc"
+    client = "mutt"
+    patterns = (".muttrc", "muttrc", ".neomuttrc", "neomuttrc", "*.muttrc", "*.neomuttrc")
+
+    def parse(self, read: Read, path: str) -> ParsedMutt:
+        setup = load(read, path)
+        if setup is None:
+            raise MigrateError(f"{path}: no such file")
+        return ParsedMutt(setup, find(setup))
+
+    def accounts(self, parsed: ParsedMutt) -> list[Account]:
+        found = []
+        for server in neutral.servers(parsed.found):
+            ref = server.refs[0] if server.refs else None
+            muttrc = parsed.setup.muttrcs[ref.file] if ref else parsed.setup.muttrcs[parsed.setup.main]
+            line = muttrc.position(ref.word.index)[0] if ref else 1
+            found.append(neutral.account(server, parsed.found, line))
+        return found
+
+    def apply(
+        self, parsed: ParsedMutt, accounts: list[Account], changes: list[Change]
+    ) -> tuple[dict[str, Document], list[Note]]:
+        rewrite = MuttRewrite(parsed.setup)
+        servers = {server.key: server for server in neutral.servers(parsed.found)}
+        for account in accounts:
+            mine = [change for change in changes if change.account == account.key]
+            if mine:
+                migrate_server(rewrite, parsed.found, servers[account.key], account, mine)
+        notes = [dataclasses.replace(note, account=accounts[0].key) if accounts else note for note in parsed.setup.notes]
+        return rewrite.documents(), rewrite.notes + notes

@@ -1,0 +1,92 @@
+"""The neutral view of a mutt setup: one account per server it names.
+
+Reading servers (``imap[s]://``, ``pop[s]://``, ``$pop_host``) and sending
+servers (``smtp[s]://``) are separate accounts: one muttrc often reads from
+one place and sends through another, and each is judged on its own host.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Endpoint
+from migrate.model import Folder
+from parsers.mutt.references import Findings
+from parsers.mutt.references import Ref
+from parsers.mutt.urls import Url
+from parsers.mutt.urls import parse_url
+
+PLAIN_METHODS = frozenset({"login", "plain", "user"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    key: str  #: ``imap://host``, ``pop://host`` or ``smtp://host``
+    kind: str  #: ``imap``, ``pop`` or ``smtp``
+    host: str  #: lower case
+    refs: tuple[Ref, ...]
+
+
+def kind_of(url: Url) -> str:
+    return url.scheme.rstrip("s")
+
+
+def servers(found: Findings) -> list[Server]:
+    grouped: dict[str, list[Ref]] = {}
+    for ref in found.refs:
+        server = ref.server
+        if server is not None:
+            refs = grouped.setdefault(f"{kind_of(server)}://{server.host.replace(chr(92), '').lower()}", [])
+            if not ref.pattern:  # a hook's pattern names the server, its rewrite is the migration's own
+                refs.append(ref)
+    pop = pop_host(found)
+    if pop is not None:
+        grouped.setdefault(f"pop://{pop.host.lower()}", [])
+    return [Server(key, key.split(":")[0], key.split("//")[1], tuple(refs)) for key, refs in grouped.items()]
+
+
+def pop_host(found: Findings) -> Optional[Url]:
+    value = found.value("pop_host")
+    if not value:
+        return None
+    return parse_url(value if "://" in value else "pop://" + value)
+
+
+def account(server: Server, found: Findings, line: int) -> Account:
+    if server.kind == "smtp":
+        return Account(server.key, f"sending through {server.host}", line, Endpoint(),
+                       outgoing=_endpoint(server, found, "smtp"))
+    return Account(
+        server.key, f"{'IMAP' if server.kind == 'imap' else 'POP'} on {server.host}", line,
+        _endpoint(server, found, server.kind),
+        folders=tuple(Folder("mailbox", ref.mailbox) for ref in server.refs if ref.mailbox),
+        subscribed_only=server.kind != "smtp" and (
+            "yes" in (found.value("imap_check_subscribed"), found.value("imap_list_subscribed"))
+            or any(command.name == "subscribe-to" for _, command in found.commands)),
+    )
+
+
+def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
+    urls = [ref.url for ref in server.refs if ref.url is not None]
+    if kind == "pop" and not urls:
+        urls = [u for u in (pop_host(found),) if u is not None]
+    url = urls[0] if urls else None
+    forced = found.value("ssl_force_tls") == "yes"
+    secure = url is not None and url.scheme.endswith("s")
+    user = next((u.user for u in urls if u.user), None) or found.value(f"{'imap' if kind == 'smtp' else kind}_user")
+    if user is None and kind == "smtp":  # who sends is who reads: the user of $folder
+        folder = parse_url(found.value("folder") or "")
+        user = folder.user if folder is not None else None
+    methods = (found.value(f"{kind}_authenticators") or "").lower().split(":")
+    if kind == "smtp" and not any(u.user for u in urls):
+        auth = "none"  # mutt logs in to SMTP only when the URL names a user
+    else:
+        auth = next((m for m in methods if m and m not in PLAIN_METHODS), "plain")
+    return Endpoint(
+        protocol={"imap": "imap", "pop": "pop3", "smtp": "smtp"}[kind], host=server.host,
+        port=url.effective_port if url else {"imap": 143, "pop": 110, "smtp": 25}[kind],
+        security="ssl" if secure else ("starttls" if forced else "none"),
+        auth=auth, username=user,
+        has_password=bool(found.value(f"{kind}_pass")) or any(u.password for u in urls),
+    )

@@ -1,0 +1,204 @@
+"""What each neutral change means in a muttrc."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.model import new_values
+from parsers.mutt.accounts import PLAIN_METHODS
+from parsers.mutt.accounts import Server
+from parsers.mutt.references import Findings
+from parsers.mutt.references import Ref
+from parsers.mutt.references import Setting
+from parsers.mutt.rewrite import MuttRewrite
+from parsers.mutt.rewrite import folder_setting
+from parsers.mutt.urls import DEFAULT_PORTS
+from parsers.mutt.urls import Url
+
+POP_ONLY = ("pop_authenticators", "pop_auth_try_all", "pop_delete", "pop_last", "pop_checkinterval",
+            "pop_check_interval", "pop_reconnect")
+_INBOX_ROOT = re.compile(r"(?i)INBOX[./]?")
+
+
+def migrate_server(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, changes: list[Change]) -> None:
+    side = "outgoing" if server.kind == "smtp" else "incoming"
+    endpoint = account.outgoing if side == "outgoing" else account.incoming
+    assert endpoint is not None
+    values = new_values(changes, side)
+    host = str(values.get("host", endpoint.host))
+    security = str(values.get("security", endpoint.security))
+    port = int(str(values.get("port", endpoint.port)))
+    username = values.get("username", endpoint.username)
+    renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
+    scheme = ("smtp" if server.kind == "smtp" else "imap") + ("s" if security == "ssl" else "")
+    for ref in server.refs:
+        if ref.url is not None:
+            rewrite.replace(ref, str(_new_url(ref, scheme, host, port, username, renames, server.kind == "smtp")))
+        elif ref.base is not None and ref.text[1:]:
+            relative = _relative(ref, renames)
+            if relative is None:
+                rewrite.notes.append(Note(account.key, "mutt", f"{ref.text} in {ref.context}: check it by hand"))
+            else:
+                rewrite.replace(ref, ref.text[0] + relative)
+    old_user = endpoint.username
+    for ref in found.refs:
+        if ref.pattern and ref.server is not None and ref.server.host.replace("\\", "").lower() == server.host:
+            pattern = _pattern(ref.text, server.host, host, scheme)
+            if old_user and username and ref.server.user == old_user:
+                pattern = pattern.replace(f"{old_user}@", f"{username}@", 1)
+            rewrite.replace(ref, pattern)
+    anchor = _anchor(found, server)
+    for ref in found.refs:  # imap_user set inside this server's hooks
+        if ref.context == "imap_user" and ref.owner == server.host and username is not None:
+            rewrite.replace(ref, str(username))
+    if server.kind == "pop":
+        _replace_pop(rewrite, found, anchor, scheme, host, port, username, changes)
+    elif server.kind == "imap" and "username" in values and username is not None:
+        _set_or_add(rewrite, found, "imap_user", str(username), anchor,
+                    add=not any(ref.url is not None and ref.url.user for ref in server.refs))
+    methods = "plain:login" if server.kind == "smtp" else "login"
+    if "auth" in values or server.kind == "pop":  # a POP setup's IMAP methods, if any, are the new account's
+        for setting in found.settings.get(f"{'smtp' if server.kind == 'smtp' else 'imap'}_authenticators", []):
+            current = (setting.assignment.value.value or "") if setting.assignment.value is not None else None
+            if current is not None and set(current.lower().split(":")) - PLAIN_METHODS:
+                rewrite.set_value(setting.file, setting.assignment.value, methods)  # type: ignore[arg-type]
+    if security in ("ssl", "starttls") and ("security" in values or "port" in values or server.kind == "pop"):
+        _switch_on(rewrite, found, "ssl_force_tls", anchor)
+        if security == "starttls":
+            _switch_on(rewrite, found, "ssl_starttls", anchor)
+    if any(c.field == "subscribed_only" for c in changes):
+        for name in ("imap_check_subscribed", "imap_list_subscribed"):
+            for setting in found.settings.get(name, []):
+                _switch_off(rewrite, setting)
+        for file, command in found.commands:
+            if command.name == "subscribe-to":
+                rewrite.comment_out(file, command)
+                rewrite.notes.append(Note(account.key, "mutt", "subscribe-to commented out: it subscribes while mutt starts"))
+    if any(c.field.endswith(".password") for c in changes):
+        for setting in found.settings.get(f"{'smtp' if server.kind == 'smtp' else 'imap'}_pass", []):
+            rewrite.drop(setting)
+
+
+def _new_url(ref: Ref, scheme: str, host: str, port: int, username: object, renames: dict[str, str], smtp: bool) -> Url:
+    url = ref.url
+    assert url is not None
+    if smtp:
+        path: Optional[str] = ""
+    elif url.scheme.startswith("pop"):
+        path = ""  # the POP mailbox is the INBOX
+    elif ref.context == "folder" and url.path is not None and _INBOX_ROOT.fullmatch(url.path):
+        path = ""  # "+Sent" meant INBOX.Sent; now it means Sent
+    else:
+        path = renames.get(url.path or "", url.path)
+    user = str(username) if username is not None and (url.user is not None or smtp) else url.user
+    written = port if (url.port is not None or port != DEFAULT_PORTS[scheme] or smtp) else None
+    return Url(scheme, user, url.password, host, written, path)
+
+
+def _relative(ref: Ref, renames: dict[str, str]) -> Optional[str]:
+    assert ref.base is not None and ref.mailbox is not None
+    base = ref.base.path or ""
+    new_base = "" if _INBOX_ROOT.fullmatch(base) else base
+    full = renames.get(ref.mailbox, ref.mailbox)
+    if not new_base:
+        return full
+    for delimiter in ("", "/", "."):
+        if full.startswith(new_base + delimiter) and (delimiter or new_base.endswith(("/", "."))):
+            return full[len(new_base + delimiter):]
+    return None
+
+
+def _pattern(text: str, old_host: str, new_host: str, scheme: str) -> str:
+    """A hook's regular expression naming the new server: scheme, host, and no INBOX level after it."""
+    escaped = re.escape(old_host).replace(r"\.", r"\\?\.")
+
+    def host(match: re.Match) -> str:
+        written = new_host.replace(".", "\\.") if "\\." in match.group(1) else new_host
+        return written + ("/" if match.group(2) else "")
+
+    text = re.sub(rf"(?i)({escaped})(/INBOX\\?[./])?", host, text)
+    return re.sub(r"(?i)\b(imap|pop)s?(?=://)", scheme, text)
+
+
+def _anchor(found: Findings, server: Server) -> Optional[Setting]:
+    """The setting after which new lines go: the server's own line (folder, pop_host, smtp_url)."""
+    if server.kind == "smtp":
+        return next(iter(reversed(found.settings.get("smtp_url", []))), None)
+    return folder_setting(found.settings, server.host) or next(iter(reversed(found.settings.get("pop_host", []))), None)
+
+
+def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, anchor: Optional[Setting], add: bool) -> None:
+    settings = [s for s in found.settings.get(name, []) if s.assignment.value is not None]
+    for setting in settings:
+        rewrite.set_value(setting.file, setting.assignment.value, value)  # type: ignore[arg-type]
+    if not settings and add:
+        _add(rewrite, found, anchor, f'set {name}="{value}"')
+
+
+def _add(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], line: str) -> None:
+    """A new ``set`` line after ``anchor`` (else at the end of the main file), once per setting."""
+    if line.split("=")[0] in rewrite.added_settings:
+        return
+    rewrite.added_settings.add(line.split("=")[0])
+    if anchor is not None:
+        rewrite.add_after(anchor.file, anchor.command, line)
+    else:
+        main = rewrite.setup.main
+        commands = rewrite.setup.muttrcs[main].commands
+        if commands:
+            rewrite.add_after(main, commands[-1], line)
+
+
+def _switch_on(rewrite: MuttRewrite, found: Findings, name: str, anchor: Optional[Setting]) -> None:
+    if found.value(name) == "yes":
+        return
+    settings = found.settings.get(name, [])
+    if settings:
+        last = settings[-1]
+        if last.assignment.value is not None:
+            rewrite.set_value(last.file, last.assignment.value, "yes")
+        else:
+            _rename(rewrite, last, name)
+    else:
+        _add(rewrite, found, anchor, f"set {name}=yes")
+
+
+def _switch_off(rewrite: MuttRewrite, setting: Setting) -> None:
+    assignment = setting.assignment
+    if assignment.value is not None:
+        if (assignment.value.value or "").lower() != "no":
+            rewrite.set_value(setting.file, assignment.value, "no")
+    elif setting.command.name == "set" and assignment.prefix != "no":
+        _rename(rewrite, setting, "no" + assignment.name)
+
+
+def _rename(rewrite: MuttRewrite, setting: Setting, new: str) -> None:
+    rewrite.set_value(setting.file, setting.assignment.target, new)
+
+
+def _replace_pop(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], scheme: str, host: str, port: int,
+                 username: object, changes: list[Change]) -> None:
+    """POP settings become the IMAP ones, in place: pop_host -> folder, pop_user/pop_pass -> imap_*."""
+    removing_password = any(c.field == "incoming.password" for c in changes)
+    user = str(username) if username is not None else None
+    url = Url(scheme, user, None, host, port if port != DEFAULT_PORTS[scheme] else None, "")
+    for setting in found.settings.get("pop_host", []):
+        if setting.assignment.value is not None:
+            _rename(rewrite, setting, "folder")
+            rewrite.set_value(setting.file, setting.assignment.value, str(url))
+            _add(rewrite, found, setting, 'set spoolfile="+INBOX"')
+    for setting in found.settings.get("pop_user", []):
+        _rename(rewrite, setting, "imap_user")
+        if setting.assignment.value is not None and user is not None:
+            rewrite.set_value(setting.file, setting.assignment.value, user)
+    for setting in found.settings.get("pop_pass", []):
+        if removing_password:
+            rewrite.drop(setting)
+        else:
+            _rename(rewrite, setting, "imap_pass")
+    for name in POP_ONLY:
+        for setting in found.settings.get(name, []):
+            rewrite.drop(setting)

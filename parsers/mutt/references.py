@@ -1,0 +1,171 @@
+"""Where a setup names servers and folders, found by running its commands in mutt's order.
+
+``=x``/``+x`` names are read against ``$folder`` as it is at that point (mutt
+expands them when the line is read).  Hook commands and macros are muttrc
+text inside a word: the names in them are found too, with their place inside
+that word, so that a rewrite touches only them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterator
+from typing import NamedTuple
+from typing import Optional
+
+from parsers.mutt.config import Setup
+from parsers.mutt.lexer import Assignment
+from parsers.mutt.lexer import Command
+from parsers.mutt.lexer import Word
+from parsers.mutt.lexer import tokenize
+from parsers.mutt.urls import Url
+from parsers.mutt.urls import parse_url
+
+PATH_VARIABLES = frozenset({"folder", "spoolfile", "spool_file", "record", "postponed", "trash", "mbox", "smtp_url"})
+MAILBOX_COMMANDS = frozenset({"mailboxes", "unmailboxes", "subscribe-to", "unsubscribe-from", "sidebar_whitelist",
+                              "unsidebar_whitelist"})
+MAILBOX_HOOKS = frozenset({"fcc-hook", "save-hook", "fcc-save-hook", "mbox-hook"})
+COMMAND_HOOKS = frozenset({"folder-hook", "account-hook", "send-hook", "send2-hook", "reply-hook", "message-hook"})
+_MACRO_FOLDER = re.compile(
+    r"<(?:change-folder(?:-readonly)?|save-message|copy-message|decode-save|decode-copy)>"
+    r"([=+][^<\r\n]*?|(?:imaps?|pops?)://[^<\r\n]*?)(?=<enter>|<return>|\r|\n|\^M|\^J|$)", re.I)
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    """One server or folder name, and where its text is."""
+
+    file: str
+    word: Word  #: the word of the file that holds it
+    start: int  #: its span in that word's value
+    end: int
+    inner_quote: Optional[str]  #: inside a hook command: the quote of its own word there
+    text: str  #: the name as mutt reads it
+    context: str  #: the variable or command it belongs to
+    url: Optional[Url]  #: when ``text`` is a URL
+    base: Optional[Url]  #: for ``=``/``+`` names: ``$folder`` at that point, when it is a URL
+    pattern: bool = False  #: a hook's regular expression
+    owner: Optional[str] = None  #: for a setting inside a hook: the host its pattern names
+
+    @property
+    def server(self) -> Optional[Url]:
+        return self.url or self.base
+
+    @property
+    def mailbox(self) -> Optional[str]:
+        """The server-side name it stands for; ``""`` is INBOX."""
+        if self.url is not None:
+            return self.url.path or "" if self.url.scheme.startswith("imap") else None
+        if self.base is None:
+            return None
+        base, name = self.base.path or "", self.text[1:]
+        return base + name if not base or base.endswith(("/", ".")) or not name else f"{base}/{name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    file: str
+    command: Command
+    assignment: Assignment
+
+
+@dataclasses.dataclass
+class Findings:
+    refs: list[Ref] = dataclasses.field(default_factory=list)
+    settings: dict[str, list[Setting]] = dataclasses.field(default_factory=dict)  #: global ``set``s by variable
+    commands: list[tuple[str, Command]] = dataclasses.field(default_factory=list)  #: every command, in order
+
+    def value(self, name: str) -> Optional[str]:
+        """The variable's last static value set outside hooks; ``"yes"``/``"no"`` for booleans."""
+        for setting in reversed(self.settings.get(name, [])):
+            assignment = setting.assignment
+            if assignment.value is not None:
+                return assignment.value.value
+            return "no" if assignment.prefix == "no" or setting.command.name == "unset" else (
+                "yes" if assignment.prefix == "" and setting.command.name == "set" else None)
+        return None
+
+
+def find(setup: Setup) -> Findings:
+    found = Findings()
+    folder: list[Optional[Url]] = [None]
+    for file, number in setup.order:
+        command = setup.muttrcs[file].commands[number]
+        found.commands.append((file, command))
+        found.refs += _refs(file, command, folder, inner=None)
+        for assignment in command.assignments:
+            found.settings.setdefault(assignment.name, []).append(Setting(file, command, assignment))
+            if assignment.name == "folder" and assignment.value is not None:
+                folder[0] = parse_url(assignment.value.value or "")
+            elif assignment.name == "pop_host" and assignment.value is not None and assignment.value.value:
+                # migrating turns pop_host into $folder: read what follows against it already
+                value = assignment.value.value
+                folder[0] = parse_url(value if "://" in value else "pop://" + value)
+    return found
+
+
+class _Inner(NamedTuple):
+    """A hook's command: the outer word, and where each of its own tokens starts in that word's value."""
+
+    word: Word
+    offsets: list[int]
+    lengths: list[int]
+    owner: Optional[str]  #: the host the hook's pattern names
+
+
+def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optional[_Inner]) -> Iterator[Ref]:
+    def ref(word: Word, start: int = 0, end: Optional[int] = None, context: str = "", pattern: bool = False) -> Optional[Ref]:
+        if word.value is None:
+            return None
+        text = word.value[start:end]
+        url = parse_url(text)
+        user_setting = context == "imap_user" and inner is not None and inner.owner is not None
+        if url is None and not pattern and not user_setting and not (text[:1] in "=+" and folder[0] is not None):
+            return None
+        if inner is None:
+            outer, span, quote = word, (start, start + len(text)), None
+        else:  # the whole inner word is replaced, quoted as it was
+            offset = inner.offsets[word.index]
+            outer, span, quote = inner.word, (offset, offset + inner.lengths[word.index]), word.quote
+        base = folder[0] if url is None and not user_setting else None
+        return Ref(file, outer, span[0], span[1], quote, text, context or command.name, url, base, pattern,
+                   inner.owner if inner is not None else None)
+
+    candidates: list[Optional[Ref]] = []
+    if command.assignments:
+        for assignment in command.assignments:
+            if assignment.value is not None and (assignment.name in PATH_VARIABLES or assignment.name.startswith("my_")
+                                                 or assignment.name == "imap_user"):
+                candidates.append(ref(assignment.value, context=assignment.name))
+    elif command.name in MAILBOX_COMMANDS:
+        skip = False
+        for word in command.args:
+            if skip or (word.value or "").startswith("-"):
+                skip = word.value == "-label"
+                continue
+            candidates.append(ref(word))
+    elif command.name == "named-mailboxes":
+        candidates += [ref(word) for word in command.args[1::2]]
+    elif command.name in MAILBOX_HOOKS and len(command.args) >= 2:
+        candidates.append(ref(command.args[-1]))
+        candidates += [ref(word, pattern=True) for word in command.args[:-1] if _names_a_server(word)]
+    elif command.name in COMMAND_HOOKS and len(command.args) >= 2:
+        candidates += [ref(word, pattern=True) for word in command.args[:-1] if _names_a_server(word)]
+        body = command.args[-1]
+        if body.value is not None and inner is None:
+            tokens, commands = tokenize(body.value)
+            lengths = [len(token.text) for token in tokens]
+            offsets = [sum(lengths[:i]) for i in range(len(lengths))]
+            owner = next((parse_url(w.value or "") for w in command.args[:-1] if parse_url(w.value or "")), None)
+            host = owner.host.replace("\\", "").lower() if owner else None
+            for sub in commands:
+                candidates += list(_refs(file, sub, folder, _Inner(body, offsets, lengths, host)))
+    elif command.name in ("macro", "push") and command.args and inner is None:
+        sequence = command.args[2] if command.name == "macro" and len(command.args) > 2 else command.args[0]
+        for match in _MACRO_FOLDER.finditer(sequence.value or ""):
+            candidates.append(ref(sequence, match.start(1), match.end(1), context="macro"))
+    yield from (candidate for candidate in candidates if candidate is not None)
+
+
+def _names_a_server(word: Word) -> bool:
+    return word.value is not None and "://" in word.value

@@ -1,0 +1,200 @@
+"""mutt and NeoMutt setups: lossless, migrated as expected, and read back by both programs."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate.cli import main
+from migrate.engine import plan_setup
+from migrate.policy import load_policy
+from parsers.mutt import MuttParser
+from parsers.mutt.config import home_of
+from parsers.mutt.lexer import tokenize
+from parsers.mutt.urls import parse_url
+from tests.conftest import SAMPLES
+from tests.oracles import require
+
+MUTT = SAMPLES / "mutt"
+MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc"]
+VARIABLES = ("folder", "spoolfile", "record", "postponed", "imap_user", "smtp_url", "ssl_force_tls",
+             "imap_check_subscribed", "imap_list_subscribed")
+PARSER = MuttParser()
+
+
+def read(name: str):
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def values(text: str) -> list:
+    tokens, commands = tokenize(text)
+    assert "".join(t.text for t in tokens) == text
+    return [(c.name, [w.value for w in c.args], [(a.prefix, a.name, a.operator, a.value and a.value.value)
+                                                for a in c.assignments]) for c in commands]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("set imap_user=abc#def", [("set", [], [("", "imap_user", "=", "abc")])]),
+        ("mailboxes foo\"bar baz\"qux 'It'\\''s me'", [("mailboxes", ["foobar bazqux", "It's me"], [])]),
+        (r"push \x41\101\n", [("push", ["x41A\n"], [])]),
+        ("# comment \\\nset realname=x\nset a = 'b' nomove;unset c", [
+            ("set", [], [("", "a", "=", "b"), ("no", "move", "", None)]), ("unset", [], [("", "c", "", None)])]),
+        ('set x="unterminated\nset y=1', [("set", [], [("", "x", "=", "unterminated")]),
+                                          ("set", [], [("", "y", "=", "1")])]),
+        ("set pw=`pass show x` h=$HOME/x k=\"${X}y\"", [("set", [], [("", "pw", "=", None), ("", "h", "=", None),
+                                                                   ("", "k", "=", None)])]),
+        ("set imap_user+=x", [("set", [], [("", "imap_user", "+=", "x")])]),
+    ],
+)
+def test_tokens_follow_mutt(text: str, expected: list) -> None:
+    assert values(text) == expected
+
+
+@given(st.text(alphabet=" \t\r\n\\;#'\"`$={}abc=+-.@/:", max_size=80))
+def test_any_text_round_trips(text: str) -> None:
+    tokens, _ = tokenize(text)
+    assert "".join(t.text for t in tokens) == text
+
+
+@pytest.mark.parametrize("main", MAINS)
+def test_sample_round_trips_and_migrates_to_expected(main: str) -> None:
+    plan = plan_setup(read, PARSER, load_policy(), str(MUTT / main), "nobody")
+    assert len(plan.files) >= 1
+    for file in plan.files:
+        original = Path(file.path).read_bytes()
+        assert file.before.to_bytes() == original
+        expected = Path(file.path + ".expected")
+        assert file.after.to_bytes() == (expected.read_bytes() if expected.exists() else original)
+    again = plan_setup({f.path: f.after.to_bytes() for f in plan.files}.get, PARSER, load_policy(), str(MUTT / main), "nobody")
+    assert not again.changed and not again.changes
+
+
+def _copy(tmp_path: Path, main: str) -> Path:
+    root = tmp_path / "samples"
+    shutil.copytree(MUTT, root, ignore=shutil.ignore_patterns("*.expected"))
+    return root / main
+
+
+def _query(program: str, main: Path, tmp_path: Path) -> tuple[dict, list[str]]:
+    binary = require(program)
+    home = home_of(str(main))
+    env = {"HOME": home, "PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "TERM": "dumb"}
+    args = [binary, "-n", "-F", str(main)] + [a for v in VARIABLES for a in ("-Q", v)]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60, cwd=home)
+    found = {}
+    for line in done.stdout.splitlines():
+        match = re.fullmatch(r'(?:set )?(\w+)\s*=\s*"(.*)"', line) or re.fullmatch(r"(\w+) is (set|unset)", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+        elif re.fullmatch(r"set (\w+) = (yes|no)", line):
+            name, value = line[4:].split(" = ")
+            found[name] = "set" if value == "yes" else "unset"
+    errors = [re.sub(r'"[^"]*"', '"…"', line) for line in (done.stderr + done.stdout).splitlines()
+              if line not in done.stdout.splitlines() or "rror" in line]
+    return found, errors
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("program", ["mutt", "neomutt"])
+@pytest.mark.parametrize("main", MAINS)
+def test_mutt_and_neomutt_read_the_migrated_setup(program: str, main: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    copy = _copy(tmp_path, main)
+    _, errors_before = _query(program, copy, tmp_path)
+    assert main_code(copy) == 0
+    found, errors_after = _query(program, copy, tmp_path)
+    assert set(errors_after) <= set(errors_before), errors_after
+    policy = load_policy()
+    assert found.get("ssl_force_tls") == "set"
+    assert found.get("imap_check_subscribed", "unset") == "unset" and found.get("imap_list_subscribed", "unset") == "unset"
+    if found.get("imap_user"):
+        assert found["imap_user"].endswith(("@lboro.ac.uk", "@gmail.com"))
+    for name in ("folder", "spoolfile", "record", "postponed", "smtp_url"):
+        url = parse_url(found.get(name, ""))
+        if url is None or not policy.matches(url.host):
+            continue
+        assert url.host == policy.incoming.host and (url.user or found.get("imap_user", "")).endswith("@lboro.ac.uk")
+        assert not (url.path or "").upper().startswith(("INBOX.", "INBOX/"))
+        if url.scheme.startswith("smtp"):
+            assert (url.scheme, url.effective_port) in (("smtps", 465), ("smtp", 587), ("smtp", 25))
+        else:
+            assert url.scheme == "imaps" or found.get("ssl_force_tls") == "set"
+
+
+def main_code(path: Path) -> int:
+    return main(["apply", str(path)])
+
+
+@pytest.mark.parametrize("main_file", MAINS)
+def test_no_folder_of_the_service_keeps_the_inbox_prefix(main_file: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    copy = _copy(tmp_path, main_file)
+    assert main(["apply", str(copy)]) == 0
+    parsed = PARSER.parse(read, str(copy))
+    for ref in parsed.found.refs:
+        if ref.mailbox is not None and ref.server is not None and "lboro" in ref.server.host:
+            assert ref.server.host.replace("\\", "") == "staff-mail.lboro.ac.uk", ref.text
+            assert not ref.mailbox.upper().startswith(("INBOX.", "INBOX/")), ref.text
+
+
+def test_foreign_lines_stay(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    copy = _copy(tmp_path, "multi-account.muttrc")
+    before = copy.read_text().splitlines()
+    assert main(["apply", str(copy)]) == 0
+    after = copy.read_text().splitlines()
+    gmail = re.compile(r"\S*gmail\S*")
+    assert [m for line in before for m in gmail.findall(line)] == [m for line in after for m in gmail.findall(line)]
+    assert [line for line in before if "gmail.com/ '" in line] == [line for line in after if "gmail.com/ '" in line]
+
+
+def test_sources_that_run_commands_are_reported_not_run(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    copy = _copy(tmp_path, "split/.muttrc")
+    assert main(["plan", str(copy)]) == 0
+    assert 'source "~/.mutt/gpg-pass.sh|" not followed' in capsys.readouterr().out
+
+
+def test_no_mutt_password_is_shown(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    outputs = []
+    for main_file in MAINS:
+        copy = _copy(tmp_path / main_file.replace("/", "_"), main_file)
+        for args in (["scan"], ["plan"], ["plan", "--json"], ["apply", "--json"]):
+            main([*args, str(copy)])
+            outputs.append("".join(capsys.readouterr()))
+    for password in ("Pop-Pass-Walrus-9", "Imap-Cobalt-Heron-3", "Lboro-Pass-Kite-1", "Gmail-Pass-Lynx-2"):
+        assert not any(password in text for text in outputs)
+
+
+LINES = st.sampled_from([
+    'set folder="imaps://ccano@imap.lboro.ac.uk/INBOX."', "set folder=imap://jdoe@mail.lboro.ac.uk/",
+    "set folder=imaps://me@imap.gmail.com/", "set spoolfile=+INBOX", "set record=+INBOX.Sent postponed=+Drafts",
+    "set imap_user=ccano", "set imap_authenticators=cram-md5", "set imap_check_subscribed", "set ssl_force_tls=no",
+    "mailboxes ! +INBOX.a =b", "set smtp_url=smtp://ccano@smtp.lboro.ac.uk/", "set smtp_url=smtps://me@smtp.gmail.com/",
+    "set pop_host=pops://jdoe@pop.lboro.ac.uk", "set pop_pass=x pop_delete=yes",
+    "folder-hook imap://ccano@imap.lboro.ac.uk/ 'set record=+INBOX.Sent'", "macro index g '<change-folder>=INBOX.x<enter>'",
+    "subscribe-to imaps://ccano@imap.lboro.ac.uk/INBOX.x", "# a comment", "", "source ~/.mutt/none",
+])
+
+
+@given(st.lists(LINES, max_size=10), st.sampled_from(["\n", "\r\n"]))
+def test_generated_setups_migrate_once_and_keep_foreign_servers(lines: list, newline: str) -> None:
+    text = newline.join(lines) + newline
+    files = {"/h/.muttrc": text.encode()}
+    plan = plan_setup(files.get, PARSER, load_policy(), "/h/.muttrc", "ccano")  # raises if a second pass would change it
+    (muttrc,) = plan.files
+    assert muttrc.before.to_bytes() == files["/h/.muttrc"]
+    after = muttrc.after.render()
+    assert [w for w in re.findall(r"\S*gmail\S*", text)] == [w for w in re.findall(r"\S*gmail\S*", after)]
