@@ -26,6 +26,7 @@ class Server:
     kind: str  #: ``imap``, ``pop`` or ``smtp``
     host: str  #: lower case
     refs: tuple[Ref, ...]
+    patterns: tuple[Ref, ...] = ()  #: hook patterns naming it
 
 
 def kind_of(url: Url) -> str:
@@ -33,17 +34,17 @@ def kind_of(url: Url) -> str:
 
 
 def servers(found: Findings) -> list[Server]:
-    grouped: dict[str, list[Ref]] = {}
+    grouped: dict[str, tuple[list[Ref], list[Ref]]] = {}
     for ref in found.refs:
         server = ref.server
         if server is not None:
-            refs = grouped.setdefault(f"{kind_of(server)}://{server.host.replace(chr(92), '').lower()}", [])
-            if not ref.pattern:  # a hook's pattern names the server, its rewrite is the migration's own
-                refs.append(ref)
+            refs, patterns = grouped.setdefault(f"{kind_of(server)}://{server.host.replace(chr(92), '').lower()}", ([], []))
+            (patterns if ref.pattern else refs).append(ref)
     pop = pop_host(found)
     if pop is not None:
-        grouped.setdefault(f"pop://{pop.host.lower()}", [])
-    return [Server(key, key.split(":")[0], key.split("//")[1], tuple(refs)) for key, refs in grouped.items()]
+        grouped.setdefault(f"pop://{pop.host.lower()}", ([], []))
+    return [Server(key, key.split(":")[0], key.split("//")[1], tuple(refs), tuple(patterns))
+            for key, (refs, patterns) in grouped.items()]
 
 
 def pop_host(found: Findings) -> Optional[Url]:
@@ -71,6 +72,8 @@ def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
     urls = [ref.url for ref in server.refs if ref.url is not None]
     if kind == "pop" and not urls:
         urls = [u for u in (pop_host(found),) if u is not None]
+    if not urls:  # named by hooks only: their patterns say how
+        urls = [ref.url for ref in server.patterns if ref.url is not None]
     url = urls[0] if urls else None
     forced = found.value("ssl_force_tls") == "yes"
     secure = url is not None and url.scheme.endswith("s")
