@@ -127,13 +127,6 @@ class AccountRewrite:
         """The tokens from ``first`` to ``last`` that text can follow: no blanks, comments or noise."""
         return tuple(i for i in range(first, last + 1) if self.tokens[i].kind not in ("WS", "COMMENT", "NOISE"))
 
-    def set_server_option(self, names: tuple[str, ...], words: str, new_value: str) -> None:
-        options = self.own(*names, server=True)
-        if options:
-            self.rewrite.replace(options[-1].values[-1], new_value)
-        else:
-            self.rewrite.add(self.server_end, "server", words)
-
     def add_user_option(self, words: str) -> None:
         self.rewrite.add(self.user_end, "user", words)
 

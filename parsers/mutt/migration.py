@@ -1,6 +1,7 @@
 """What each neutral change means in a muttrc."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
 
@@ -23,51 +24,83 @@ POP_ONLY = ("pop_authenticators", "pop_auth_try_all", "pop_delete", "pop_last", 
 _INBOX_ROOT = re.compile(r"(?i)INBOX[./]?")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    """What one server's settings become."""
+
+    values: dict  #: the changed endpoint fields
+    host: str
+    security: str
+    port: int
+    username: Optional[str]
+    scheme: str
+    renames: dict  #: old folder name -> new
+
+    @classmethod
+    def of(cls, server: Server, account: Account, changes: list[Change]) -> _Target:
+        side = "outgoing" if server.kind == "smtp" else "incoming"
+        endpoint = account.outgoing if side == "outgoing" else account.incoming
+        assert endpoint is not None
+        values = new_values(changes, side)
+        security = str(values.get("security", endpoint.security))
+        username = values.get("username", endpoint.username)
+        return cls(values, str(values.get("host", endpoint.host)), security, int(str(values.get("port", endpoint.port))),
+                   str(username) if username is not None else None,
+                   ("smtp" if server.kind == "smtp" else "imap") + ("s" if security == "ssl" else ""),
+                   {str(c.old): str(c.new) for c in changes if c.field == "folder"})
+
+
 def migrate_server(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, changes: list[Change]) -> None:
-    side = "outgoing" if server.kind == "smtp" else "incoming"
-    endpoint = account.outgoing if side == "outgoing" else account.incoming
-    assert endpoint is not None
-    values = new_values(changes, side)
-    host = str(values.get("host", endpoint.host))
-    security = str(values.get("security", endpoint.security))
-    port = int(str(values.get("port", endpoint.port)))
-    username = values.get("username", endpoint.username)
-    renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
-    scheme = ("smtp" if server.kind == "smtp" else "imap") + ("s" if security == "ssl" else "")
+    target = _Target.of(server, account, changes)
+    _rename_names(rewrite, server, account, target)
+    _rename_patterns(rewrite, found, server, account, target)
+    _settings(rewrite, found, server, account, target, changes)
+
+
+def _rename_names(rewrite: MuttRewrite, server: Server, account: Account, target: _Target) -> None:
+    """Every URL and ``=``/``+`` name of the server, where it stands."""
     for ref in server.refs:
         if ref.url is not None:
-            rewrite.replace(ref, str(_new_url(ref, scheme, host, port, username, renames, server.kind == "smtp")))
+            rewrite.replace(ref, str(_new_url(ref, target, server.kind == "smtp")))
         elif ref.base is not None and ref.text[1:]:
-            relative = _relative(ref, renames)
+            relative = _relative(ref, target.renames)
             if relative is None:
                 rewrite.notes.append(Note(account.key, "mutt", f"{ref.text} in {ref.context}: check it by hand"))
             else:
                 rewrite.replace(ref, ref.text[0] + relative)
-    old_user = endpoint.username
+
+
+def _rename_patterns(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, target: _Target) -> None:
+    """Hook patterns naming the server, and the ``imap_user`` its hooks set."""
+    old_user = account.incoming.username if server.kind != "smtp" else None
+    for ref in server.patterns:
+        pattern = _pattern(ref.text, server.host, target.host, target.scheme)
+        if old_user and target.username and ref.server is not None and ref.server.user == old_user:
+            pattern = pattern.replace(f"{old_user}@", f"{target.username}@", 1)
+        rewrite.replace(ref, pattern)
     for ref in found.refs:
-        if ref.pattern and ref.server is not None and ref.server.host.replace("\\", "").lower() == server.host:
-            pattern = _pattern(ref.text, server.host, host, scheme)
-            if old_user and username and ref.server.user == old_user:
-                pattern = pattern.replace(f"{old_user}@", f"{username}@", 1)
-            rewrite.replace(ref, pattern)
+        if ref.context == "imap_user" and ref.owner == server.host and target.username is not None:
+            rewrite.replace(ref, target.username)
+
+
+def _settings(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, target: _Target,
+              changes: list[Change]) -> None:
     anchor = _anchor(found, server)
-    for ref in found.refs:  # imap_user set inside this server's hooks
-        if ref.context == "imap_user" and ref.owner == server.host and username is not None:
-            rewrite.replace(ref, str(username))
+    prefix = "smtp" if server.kind == "smtp" else "imap"
     if server.kind == "pop":
-        _replace_pop(rewrite, found, anchor, scheme, host, port, username, changes)
-    elif server.kind == "imap" and "username" in values and username is not None:
-        _set_or_add(rewrite, found, "imap_user", str(username), anchor,
+        _replace_pop(rewrite, found, anchor, target, changes)
+    elif server.kind == "imap" and "username" in target.values and target.username is not None:
+        _set_or_add(rewrite, found, "imap_user", target.username, anchor,
                     add=not any(ref.url is not None and ref.url.user for ref in server.refs))
-    methods = "plain:login" if server.kind == "smtp" else "login"
-    if "auth" in values or server.kind == "pop":  # a POP setup's IMAP methods, if any, are the new account's
-        for setting in found.settings.get(f"{'smtp' if server.kind == 'smtp' else 'imap'}_authenticators", []):
-            current = (setting.assignment.value.value or "") if setting.assignment.value is not None else None
-            if current is not None and set(current.lower().split(":")) - PLAIN_METHODS:
-                rewrite.set_value(setting.file, setting.assignment.value, methods)  # type: ignore[arg-type]
-    if security in ("ssl", "starttls") and ("security" in values or "port" in values or server.kind == "pop"):
+    if "auth" in target.values or server.kind == "pop":  # a POP setup's IMAP methods, if any, are the new account's
+        for setting in found.settings.get(f"{prefix}_authenticators", []):
+            value = setting.assignment.value
+            if value is not None and set((value.value or "").lower().split(":")) - PLAIN_METHODS:
+                rewrite.set_value(setting.file, value, "plain:login" if server.kind == "smtp" else "login")
+    if target.security in ("ssl", "starttls") and (
+            "security" in target.values or "port" in target.values or server.kind == "pop"):
         _switch_on(rewrite, found, "ssl_force_tls", anchor)
-        if security == "starttls":
+        if target.security == "starttls":
             _switch_on(rewrite, found, "ssl_starttls", anchor)
     if any(c.field == "subscribed_only" for c in changes):
         for name in ("imap_check_subscribed", "imap_list_subscribed"):
@@ -78,11 +111,11 @@ def migrate_server(rewrite: MuttRewrite, found: Findings, server: Server, accoun
                 rewrite.comment_out(file, command)
                 rewrite.notes.append(Note(account.key, "mutt", "subscribe-to commented out: it subscribes while mutt starts"))
     if any(c.field.endswith(".password") for c in changes):
-        for setting in found.settings.get(f"{'smtp' if server.kind == 'smtp' else 'imap'}_pass", []):
+        for setting in found.settings.get(f"{prefix}_pass", []):
             rewrite.drop(setting)
 
 
-def _new_url(ref: Ref, scheme: str, host: str, port: int, username: object, renames: dict[str, str], smtp: bool) -> Url:
+def _new_url(ref: Ref, target: _Target, smtp: bool) -> Url:
     url = ref.url
     assert url is not None
     if smtp:
@@ -92,10 +125,10 @@ def _new_url(ref: Ref, scheme: str, host: str, port: int, username: object, rena
     elif ref.context == "folder" and url.path is not None and _INBOX_ROOT.fullmatch(url.path):
         path = ""  # "+Sent" meant INBOX.Sent; now it means Sent
     else:
-        path = renames.get(url.path or "", url.path)
-    user = str(username) if username is not None and (url.user is not None or smtp) else url.user
-    written = port if (url.port is not None or port != DEFAULT_PORTS[scheme] or smtp) else None
-    return Url(scheme, user, url.password, host, written, path)
+        path = target.renames.get(url.path or "", url.path)
+    user = target.username if target.username is not None and (url.user is not None or smtp) else url.user
+    port = target.port if (url.port is not None or target.port != DEFAULT_PORTS[target.scheme] or smtp) else None
+    return Url(target.scheme, user, url.password, target.host, port, path)
 
 
 def _relative(ref: Ref, renames: dict[str, str]) -> Optional[str]:
@@ -135,10 +168,10 @@ def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, an
     for setting in settings:
         rewrite.set_value(setting.file, setting.assignment.value, value)  # type: ignore[arg-type]
     if not settings and add:
-        _add(rewrite, found, anchor, f'set {name}="{value}"')
+        _add(rewrite, anchor, f'set {name}="{value}"')
 
 
-def _add(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], line: str) -> None:
+def _add(rewrite: MuttRewrite, anchor: Optional[Setting], line: str) -> None:
     """A new ``set`` line after ``anchor`` (else at the end of the main file), once per setting."""
     if line.split("=")[0] in rewrite.added_settings:
         return
@@ -163,7 +196,7 @@ def _switch_on(rewrite: MuttRewrite, found: Findings, name: str, anchor: Optiona
         else:
             _rename(rewrite, last, name)
     else:
-        _add(rewrite, found, anchor, f"set {name}=yes")
+        _add(rewrite, anchor, f"set {name}=yes")
 
 
 def _switch_off(rewrite: MuttRewrite, setting: Setting) -> None:
@@ -179,17 +212,17 @@ def _rename(rewrite: MuttRewrite, setting: Setting, new: str) -> None:
     rewrite.set_value(setting.file, setting.assignment.target, new)
 
 
-def _replace_pop(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], scheme: str, host: str, port: int,
-                 username: object, changes: list[Change]) -> None:
+def _replace_pop(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], target: _Target,
+                 changes: list[Change]) -> None:
     """POP settings become the IMAP ones, in place: pop_host -> folder, pop_user/pop_pass -> imap_*."""
     removing_password = any(c.field == "incoming.password" for c in changes)
-    user = str(username) if username is not None else None
-    url = Url(scheme, user, None, host, port if port != DEFAULT_PORTS[scheme] else None, "")
+    user, scheme = target.username, target.scheme
+    url = Url(scheme, user, None, target.host, target.port if target.port != DEFAULT_PORTS[scheme] else None, "")
     for setting in found.settings.get("pop_host", []):
         if setting.assignment.value is not None:
             _rename(rewrite, setting, "folder")
             rewrite.set_value(setting.file, setting.assignment.value, str(url))
-            _add(rewrite, found, setting, 'set spoolfile="+INBOX"')
+            _add(rewrite, setting, 'set spoolfile="+INBOX"')
     for setting in found.settings.get("pop_user", []):
         _rename(rewrite, setting, "imap_user")
         if setting.assignment.value is not None and user is not None:
