@@ -1,0 +1,54 @@
+"""Pine and Alpine: ``~/.pinerc``, or any pinerc named explicitly.
+
+Every remote name (``{host/switches}mailbox``, and ``smtp-server`` entries)
+on a server of the service is rewritten where it stands, with its nickname,
+quotes and list layout kept; names of other servers are left byte for byte.
+"""
+from __future__ import annotations
+
+from migrate.document import Document
+from migrate.document import Edit
+from migrate.errors import MigrateError
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.plugins import Parser
+from migrate.plugins import Read
+from parsers.pine import accounts as neutral
+from parsers.pine.migration import rewrite
+from parsers.pine.migration import timeouts
+from parsers.pine.pinerc import Pinerc
+from parsers.pine.pinerc import parse_pinerc
+
+
+class PineParser(Parser):
+    name = "pinerc"
+    client = "Alpine"
+    patterns = (".pinerc", "pinerc", "*.pinerc")
+
+    def parse(self, read: Read, path: str) -> Pinerc:
+        data = read(path)
+        if data is None:
+            raise MigrateError(f"{path}: no such file")
+        return parse_pinerc(data, path)
+
+    def accounts(self, parsed: Pinerc) -> list[Account]:
+        reader = neutral.reading_user(parsed)
+        return [neutral.account(key, found, parsed.position(found[0].element.index)[0], reader)
+                for key, found in neutral.servers(parsed).items()]
+
+    def apply(self, parsed: Pinerc, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
+        servers = neutral.servers(parsed)
+        texts: dict[int, str] = {}
+        notes: list[Note] = []
+        edits: list[Edit] = []
+        for account in accounts:
+            mine = [change for change in changes if change.account == account.key]
+            if not mine:
+                continue
+            names = servers[account.key]
+            texts.update(rewrite(parsed, names, account, mine))
+            if account.incoming.protocol in ("imap", "pop3") and not edits:
+                edits += timeouts(parsed, notes, account)
+        edits += [Edit(index, index + 1, text) for index, text in texts.items() if text != parsed.tokens[index].text]
+        return {parsed.path: parsed.apply(edits)}, notes

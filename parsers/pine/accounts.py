@@ -1,0 +1,82 @@
+"""The neutral view of a pinerc: one account per server its remote names point at."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Endpoint
+from migrate.model import Folder
+from parsers.pine.cclient import Spec
+from parsers.pine.cclient import parse_spec
+from parsers.pine.pinerc import Element
+from parsers.pine.pinerc import Pinerc
+from parsers.pine.pinerc import value_of
+
+_DEFAULT_PORTS = {("imap", False): 143, ("imap", True): 993, ("pop3", False): 110, ("pop3", True): 995,
+                  ("smtp", False): 25, ("smtp", True): 465}
+SSL_SWITCHES = frozenset({"ssl", "tls1", "tls1_1", "tls1_2", "tls1_3"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Name:
+    """One remote name in the file."""
+
+    element: Element
+    spec: Spec
+    maildrop: Optional[str] = None  #: ``#move`` mail drops: the text around the spec, ``{}`` standing for it
+
+
+def names(pinerc: Pinerc) -> list[Name]:
+    found = []
+    for element in pinerc.elements:
+        text = value_of(pinerc.tokens[element.index].text, element.variable).text
+        maildrop = None
+        if text.lower().startswith("#move") and len(text) > 6:
+            delimiter = text[5]
+            drop, _, dest = text[6:].partition(delimiter)
+            maildrop, text = f"#move{delimiter}{{}}{delimiter}{dest}", drop
+        spec = parse_spec(text, braces=element.variable != "smtp-server")
+        if spec is not None and spec.service in ("imap", "pop3", "smtp"):
+            found.append(Name(element, spec, maildrop))
+    return found
+
+
+def servers(pinerc: Pinerc) -> dict[str, list[Name]]:
+    grouped: dict[str, list[Name]] = {}
+    for name in names(pinerc):
+        grouped.setdefault(f"{name.spec.service}://{name.spec.host.lower()}", []).append(name)
+    return grouped
+
+
+def reading_user(pinerc: Pinerc) -> Optional[str]:
+    """Who reads mail (the user of inbox-path, else of any remote folder): who sends, too."""
+    specs = sorted((n for n in names(pinerc) if n.spec.service != "smtp"), key=lambda n: n.element.variable != "inbox-path")
+    return next((n.spec.user for n in specs if n.spec.user), None)
+
+
+def account(key: str, found: list[Name], line: int, reader: Optional[str] = None) -> Account:
+    spec = next((n.spec for n in found if n.element.variable == "inbox-path"), found[0].spec)
+    endpoint = endpoint_of(spec, [n.spec for n in found])
+    if spec.service == "smtp" and endpoint.username is None:
+        endpoint = dataclasses.replace(endpoint, username=reader)
+    if spec.service == "smtp":
+        return Account(key, f"sending through {spec.host}", line, Endpoint(), outgoing=endpoint)
+    folders = tuple(Folder("mailbox", n.spec.mailbox) for n in found
+                    if n.spec.mailbox and "[" not in n.spec.mailbox and n.maildrop is None)
+    return Account(key, f"{'POP' if spec.service == 'pop3' else 'IMAP'} on {spec.host}", line, endpoint, folders=folders)
+
+
+def endpoint_of(spec: Spec, specs: list[Spec]) -> Endpoint:
+    ssl = spec.switch(*SSL_SWITCHES) is not None
+    starttls = spec.switch("tls", "starttls") is not None
+    user = next((s.user for s in specs if s.user), None)
+    if spec.service == "smtp" and user is None and spec.switch("secure") is None:
+        auth = "none"  # c-client logs in to SMTP only with /user= or /secure
+    else:
+        auth = "secure" if spec.switch("secure") else "plain"
+    return Endpoint(
+        protocol=spec.service, host=spec.host.lower(),
+        port=spec.port or (587 if spec.switch("submit") and not ssl else _DEFAULT_PORTS[(spec.service, ssl)]),
+        security="ssl" if ssl else "starttls" if starttls else "none", auth=auth, username=user,
+    )

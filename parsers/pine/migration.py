@@ -1,0 +1,98 @@
+"""Neutral changes made in a pinerc: each remote name rewritten where it stands."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from migrate.document import Edit
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.model import new_values
+from parsers.pine.accounts import SSL_SWITCHES
+from parsers.pine.accounts import Name
+from parsers.pine.cclient import Spec
+from parsers.pine.pinerc import Pinerc
+from parsers.pine.pinerc import value_of
+
+#: Switches that go: POP, forced secure login, no TLS, anonymous, another login, older TLS choices.
+_DROPPED = frozenset({"pop3", "pop", "secure", "notls", "nostarttls", "anonymous", "authuser", "tryssl", "tls",
+                      "starttls", "tls-sslv23", "norsh"}) | SSL_SWITCHES
+_INBOX_COLLECTION = re.compile(r"(?i)INBOX[./]?(?=\[)")
+TIMEOUTS = ("rsh-open-timeout", "ssh-open-timeout")
+
+
+def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
+    side = "outgoing" if spec.service == "smtp" else "incoming"
+    endpoint = account.outgoing if side == "outgoing" else account.incoming
+    assert endpoint is not None
+    values = new_values(changes, side)
+    security = str(values.get("security", endpoint.security))
+    port = int(str(values.get("port", endpoint.port)))
+    user = values.get("username", endpoint.username)
+    kept = [(n, v) for n, v in spec.switches
+            if n.lower() not in _DROPPED and not (n.lower() == "service" and (v or "").lower() == "pop3")
+            and n.lower() != "user"]
+    switches = [("ssl" if security == "ssl" else "tls", None)] if security in ("ssl", "starttls") else []
+    switches += [(n, v) for n, v in kept if not (spec.service == "smtp" and n.lower() == "submit" and security == "ssl")]
+    if user is not None:
+        switches.append((_written(spec, "user") or "user", str(user)))
+    renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
+    mailbox = _INBOX_COLLECTION.sub("", spec.mailbox) if "[" in spec.mailbox else renames.get(spec.mailbox, spec.mailbox)
+    explicit = spec.port is not None or spec.service == "smtp"
+    host = str(values.get("host", spec.host))
+    return Spec(spec.lead, host, port if explicit else None, tuple(switches), mailbox, spec.braces)
+
+
+def _written(spec: Spec, name: str) -> Optional[str]:
+    found = spec.switch(name)
+    return found[0] if found else None
+
+
+def rewrite(pinerc: Pinerc, names: list[Name], account: Account, changes: list[Change]) -> dict[int, str]:
+    """New texts of the elements naming this account's server, by token."""
+    texts: dict[int, str] = {}
+    for name in names:
+        token = pinerc.tokens[name.element.index].text
+        current = texts.get(name.element.index, token)
+        value = value_of(current, name.element.variable)
+        spec = new_spec(name.spec, account, changes)
+        if name.maildrop is not None:  # a POP mail drop becomes the IMAP INBOX itself
+            text = str(spec) if "incoming.protocol" in {c.field for c in changes} else name.maildrop.replace("{}", str(spec))
+        else:
+            text = str(spec)
+        texts[name.element.index] = value.with_name(text)
+    return texts
+
+
+def timeouts(pinerc: Pinerc, notes: list[Note], account: Account) -> list[Edit]:
+    """``rsh-open-timeout=0`` and ``ssh-open-timeout=0``: else each open first tries an rsh/ssh login."""
+    edits = []
+    present = {element.variable: element for element in pinerc.elements if element.variable in TIMEOUTS}
+    missing = []
+    for variable in TIMEOUTS:
+        element = present.get(variable)
+        if element is None:
+            missing.append(variable)
+        elif pinerc.tokens[element.index].text.strip() != "0":
+            edits.append(Edit(element.index, element.index + 1, "0"))
+    if missing:
+        anchor = _after_inbox_path(pinerc)
+        newline = "\r\n" if "\r\n" in pinerc.render() else "\n"
+        lead = newline if anchor == len(pinerc.tokens) and not pinerc.render().endswith("\n") else ""
+        edits.append(Edit(anchor, anchor, lead + "".join(f"{v}=0{newline}" for v in missing)))
+    if edits:
+        notes.append(Note(account.key, "pine", "rsh-open-timeout and ssh-open-timeout set to 0: otherwise every"
+                                                " folder open first tries an rsh/ssh login to the server"))
+    return edits
+
+
+def _after_inbox_path(pinerc: Pinerc) -> int:
+    """The token after the line of inbox-path, else the end of the file."""
+    for name, index in pinerc.lines:
+        if name == "inbox-path":
+            end = index
+            while end < len(pinerc.tokens) and pinerc.tokens[end].kind != "NL":
+                end += 1
+            return min(end + 1, len(pinerc.tokens))
+    return len(pinerc.tokens)

@@ -1,0 +1,104 @@
+"""Pine and Alpine pinercs: lossless, migrated as expected, and read back by Alpine itself."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate.engine import plan_data
+from migrate.policy import load_policy
+from parsers.pine import PineParser
+from parsers.pine.cclient import parse_spec
+from parsers.pine.pinerc import parse_pinerc
+from tests.conftest import sample_files
+from tests.oracles import require
+
+PARSER = PineParser()
+SAMPLES = sample_files("pine")
+CHECKED = ("inbox-path", "folder-collections", "default-fcc", "postponed-folder", "smtp-server", "incoming-folders")
+
+
+@pytest.mark.parametrize(
+    "text", ["{imap.lboro.ac.uk/user=ccano}INBOX", '{pop.x:110/pop3/user="a b"/NoRsh}INBOX', "*{news/nntp}[]",
+             "{[10.0.0.1]:993/ssl}INBOX.[]", "{h/service=pop3/secure}x"],
+)
+def test_specs_read_and_write_back(text: str) -> None:
+    assert str(parse_spec(text)) == text
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_sample_round_trips_and_migrates_to_expected(path: Path) -> None:
+    data = path.read_bytes()
+    plan = plan_data(data, PARSER, load_policy(), str(path), "nobody")
+    assert plan.only.before.to_bytes() == data
+    assert plan.only.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
+    again = plan_data(plan.only.after.to_bytes(), PARSER, load_policy(), str(path), "nobody")
+    assert not again.changed and not again.changes
+
+
+LINE = st.one_of(
+    st.sampled_from(["# comment", "", "\tcontinued,", " x", "feature-list=a,b", 'personal-name=Jos\udce9',
+                     "inbox-path={imap.lboro.ac.uk/user=u}INBOX", 'postponed-folder="{h}INBOX.x" junk',
+                     "folder-collections=L {imap.lboro.ac.uk}INBOX.[],", 'incoming-folders="A B" "{h}INBOX.a b",',
+                     "smtp-server=smtp.lboro.ac.uk/user=u,", "rsh-open-timeout=15"]),
+    st.text(alphabet='ab {}/=,"\\#\t:.[]', max_size=20),
+)
+
+
+@given(st.lists(LINE, max_size=12), st.sampled_from(["\n", "\r\n"]))
+def test_generated_files_round_trip_and_migrate_once(lines: list, newline: str) -> None:
+    data = (newline.join(lines) + newline).encode("utf-8", "surrogateescape")
+    assert parse_pinerc(data, "p").to_bytes() == data
+    plan = plan_data(data, PARSER, load_policy(), "p", "u")  # raises if a second pass would change it
+    assert plan.only.before.to_bytes() == data
+
+
+def _alpine(path: Path, home: Path) -> dict[str, str]:
+    binary = require("alpine")
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "TERM": "dumb"}
+    done = subprocess.run([binary, "-p", str(path), "-pinerc", "-"], capture_output=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=60)
+    values: dict[str, str] = {}
+    name = ""
+    for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
+        match = re.match(r"([a-z0-9-]+)=(.*)", line)
+        if match:
+            name = match.group(1)
+            values[name] = match.group(2)
+        elif line[:1] in (" ", "\t") and name:
+            values[name] += line
+        else:
+            name = ""
+    return values
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_alpine_reads_the_migrated_file(path: Path, tmp_path: Path) -> None:
+    migrated = tmp_path / "pinerc"
+    migrated.write_bytes(path.with_name(path.name + ".expected").read_bytes())
+    before, after = _alpine(path, tmp_path), _alpine(migrated, tmp_path)
+    assert after.get("inbox-path"), "Alpine did not read the file"
+    policy = load_policy()
+    for name in CHECKED:
+        for spec_text in re.findall(r"\{[^}]*\}[^,\"]*", after.get(name, "")):
+            spec = parse_spec(spec_text)
+            assert spec is not None
+            if policy.matches(spec.host):
+                assert spec.host == policy.incoming.host and spec.switch("ssl", "tls") is not None, spec_text
+                assert (spec.user or "").endswith("@lboro.ac.uk") and spec.service == "imap", spec_text
+                assert not spec.mailbox.upper().startswith(("INBOX.", "INBOX/")), spec_text
+        for entry in after.get("smtp-server", "").replace("\t", "").split(","):
+            spec = parse_spec(entry.strip(), braces=False) if entry.strip() else None
+            if spec is not None and policy.matches(spec.host):
+                assert spec.host == policy.outgoing.host and (spec.user or "").endswith("@lboro.ac.uk")
+                assert spec.switch("ssl") or spec.switch("tls")
+    foreign = re.compile(r"\{[^}]*example\.org[^}]*\}[^,\"]*")
+    for name in CHECKED:
+        assert foreign.findall(before.get(name, "")) == foreign.findall(after.get(name, ""))
+    assert after.get("rsh-open-timeout") == "0" and after.get("ssh-open-timeout") == "0"
