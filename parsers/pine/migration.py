@@ -52,16 +52,13 @@ def _written(spec: Spec, name: str) -> Optional[str]:
 def rewrite(pinerc: Pinerc, names: list[Name], account: Account, changes: list[Change]) -> dict[int, str]:
     """New texts of the elements naming this account's server, by token."""
     texts: dict[int, str] = {}
+    becomes_imap = any(c.field == "incoming.protocol" for c in changes)
     for name in names:
-        token = pinerc.tokens[name.element.index].text
-        current = texts.get(name.element.index, token)
-        value = value_of(current, name.element.variable)
-        spec = new_spec(name.spec, account, changes)
-        if name.maildrop is not None:  # a POP mail drop becomes the IMAP INBOX itself
-            text = str(spec) if "incoming.protocol" in {c.field for c in changes} else name.maildrop.replace("{}", str(spec))
-        else:
-            text = str(spec)
-        texts[name.element.index] = value.with_name(text)
+        value = value_of(pinerc.tokens[name.element.index].text, name.element.variable)
+        spec = str(new_spec(name.spec, account, changes))
+        if name.maildrop is not None and not becomes_imap:
+            spec = name.maildrop.replace("{}", spec)  # a POP mail drop turns into the IMAP INBOX itself
+        texts[name.element.index] = value.with_name(spec)
     return texts
 
 

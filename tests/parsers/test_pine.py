@@ -102,3 +102,13 @@ def test_alpine_reads_the_migrated_file(path: Path, tmp_path: Path) -> None:
     for name in CHECKED:
         assert foreign.findall(before.get(name, "")) == foreign.findall(after.get(name, ""))
     assert after.get("rsh-open-timeout") == "0" and after.get("ssh-open-timeout") == "0"
+
+
+def test_a_pop_mail_drop_becomes_the_imap_inbox() -> None:
+    plan = plan_data(b"inbox-path=#move+{pop.lboro.ac.uk/pop3/ssl/user=u}INBOX+mail/inbox\n", PARSER, load_policy(), "p")
+    assert plan.only.after.render().splitlines()[0] == "inbox-path={staff-mail.lboro.ac.uk/ssl/user=u@lboro.ac.uk}INBOX"
+
+
+def test_other_servers_are_left_alone() -> None:
+    data = b"inbox-path={imap.example.org/user=x}INBOX.a\nsmtp-server=mail.example.org\n"
+    assert not plan_data(data, PARSER, load_policy(), "p").changed
