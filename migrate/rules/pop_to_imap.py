@@ -40,6 +40,6 @@ def pop_to_imap(account: Account, policy: Policy) -> Iterator[Finding]:
             if account.keeps_mail_on_server:
                 yield Note(
                     account.key, "pop-to-imap",
-                    "mail was kept on the server after POP downloads; the first IMAP run may"
-                    " download again every message not marked as read",
+                    "mail POP left on the server shows up again in the IMAP inbox (a client that"
+                    " downloads, such as fetchmail, fetches again every message not marked as read)",
                 )

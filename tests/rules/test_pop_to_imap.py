@@ -15,7 +15,7 @@ def test_pop_family_becomes_imap(protocol, policy) -> None:
 
 def test_kept_mail_gets_a_warning(policy) -> None:
     findings = list(pop_to_imap(account(protocol="pop3", keeps_mail_on_server=True), policy))
-    assert any("download again" in n for n in notes(findings))
+    assert any("shows up again" in n for n in notes(findings))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,115 @@
+"""GNOME Evolution, both generations.
+
+3.6+: one setup per standalone mail account (``~/.config/evolution/sources/<uid>.source``,
+with its identity and transport, and the filters that name its folders).
+2.x – 3.4: one setup per GConf file holding the accounts (``apps/evolution/mail/%gconf.xml``,
+or a merged ``%gconf-tree.xml``).
+
+POP accounts become IMAP in place, keeping their UID, so the mail POP already
+downloaded ("On This Computer") and everything keyed by the UID stay attached.
+A running Evolution or source registry would overwrite the files: then the
+account is left alone, with the reason.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+from typing import Optional
+from typing import Union
+
+from migrate.document import Document
+from migrate.document import decode
+from migrate.errors import MigrateError
+from migrate.files import read_source
+from migrate.model import Account
+from migrate.model import Change
+from migrate.model import Note
+from migrate.plugins import Parser
+from migrate.plugins import Read
+from parsers.evolution import gconf_accounts
+from parsers.evolution import sources
+from parsers.evolution.gconf import GconfFile
+from parsers.evolution.gconf import parse_gconf
+from parsers.evolution.keyfile import parse_keyfile
+from parsers.evolution.migration import migrate
+
+
+class EvolutionParser(Parser):
+    name = "evolution"
+    client = "Evolution"
+    patterns = ("*.source", "%gconf.xml", "%gconf-tree.xml")
+
+    def setups(self, path: Path) -> Iterator[Path]:
+        """Account key files (identities and transports go with their account), and GConf mail settings."""
+        if path.name == "%gconf.xml":
+            if path.parts[-4:-1] == ("apps", "evolution", "mail"):
+                yield path
+            return
+        try:
+            data = read_source(path).data
+        except (OSError, MigrateError):
+            return
+        if path.name == "%gconf-tree.xml":
+            if b'<dir name="evolution">' in data:
+                yield path
+        elif sources.is_mail_account(parse_keyfile(data, str(path))):
+            yield path
+
+    def parse(self, read: Read, path: str) -> Union[sources.SourceAccount, GconfFile]:
+        if path.endswith(".xml"):
+            data = read(path)
+            if data is None:
+                raise MigrateError(f"{path}: no such file")
+            return parse_gconf(data, path)
+        loaded = sources.load(read, path)
+        if loaded is None:
+            raise MigrateError(f"{path}: no such file")
+        return loaded
+
+    def accounts(self, parsed: Union[sources.SourceAccount, GconfFile]) -> list[Account]:
+        if isinstance(parsed, GconfFile):
+            found = (gconf_accounts.account(parsed, entry, parsed.position(entry.fields[0].index)[0] if entry.fields else 1)
+                     for entry in parsed.accounts)
+            return [account for account in found if account is not None]
+        return [sources.account(parsed, 1)] if sources.is_mail_account(parsed.account) else []
+
+    def apply(
+        self, parsed: Union[sources.SourceAccount, GconfFile], accounts: list[Account], changes: list[Change]
+    ) -> tuple[dict[str, Document], list[Note]]:
+        notes: list[Note] = []
+        documents: dict[str, Document] = {}
+        edits = []
+        for account in accounts:
+            mine = [change for change in changes if change.account == account.key]
+            if not mine:
+                continue
+            if isinstance(parsed, GconfFile):
+                entry = next(e for e in parsed.accounts if e.uid == account.key)
+                edits += gconf_accounts.migrate(parsed, entry, account, mine, notes)
+            else:
+                documents.update(migrate(parsed, account, mine, notes))
+        if isinstance(parsed, GconfFile):
+            documents[parsed.path] = parsed.apply(edits)
+        return documents, notes
+
+    def live(self, path: Path) -> Optional[str]:
+        config = path.parent.parent
+        running = config / ".running"
+        try:
+            pid = int(decode(read_source(running).data).split()[0])
+            if "evolution" in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace"):
+                return "Evolution is running: close it first (evolution --force-shutdown)"
+        except (OSError, ValueError, IndexError, MigrateError):
+            pass
+        try:
+            owner = os.lstat(path).st_uid
+        except OSError:
+            return None
+        for process in Path("/proc").glob("[0-9]*"):
+            try:
+                if process.stat().st_uid == owner and b"evolution-source-registry" in (process / "cmdline").read_bytes():
+                    return "the Evolution source registry is running: close Evolution first (evolution --force-shutdown)"
+            except OSError:
+                continue
+        return None

@@ -1,0 +1,107 @@
+"""Evolution 2.x – 3.4 accounts in GConf: ``apps/evolution/mail/%gconf.xml`` (or a merged ``%gconf-tree.xml``).
+
+Each account is an XML document escaped into a ``<stringvalue>``.  We never
+re-serialise either document: the server URLs and folder URIs are found in
+the escaped text itself, each becomes one token, and only those tokens are
+rewritten (escaped twice, as they are stored).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import xml.etree.ElementTree as ElementTree
+from typing import Optional
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import unescape as xml_unescape
+
+from migrate.document import Document
+from migrate.document import Token
+from migrate.document import decode
+from migrate.errors import ParseError
+
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_STRINGVALUE = re.compile(r"<stringvalue>(.*?)</stringvalue>", re.S)
+#: Inside one escaped account: the source/transport URL and the folder URIs.
+_FIELD = re.compile(r"&lt;(source|transport)\b(?:(?!&lt;/\1).)*?&lt;url&gt;(.*?)&lt;/url&gt;"
+                    r"|&lt;(drafts-folder|sent-folder)&gt;(.*?)&lt;/\3&gt;", re.S)
+
+
+def unescape_twice(text: str) -> str:
+    return xml_unescape(xml_unescape(text, _ENTITIES), _ENTITIES)
+
+
+def escape_twice(text: str) -> str:
+    return xml_escape(xml_escape(text))
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    account: str  #: the account's uid
+    kind: str  #: ``source``, ``transport``, ``drafts-folder`` or ``sent-folder``
+    index: int  #: its token
+
+    
+@dataclasses.dataclass(frozen=True)
+class GconfAccount:
+    uid: str
+    name: str
+    keep_on_server: bool
+    fields: tuple[Field, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class GconfFile(Document):
+    path: str = ""
+    accounts: tuple[GconfAccount, ...] = ()
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return {self.path: self}
+
+    def value(self, field: Field) -> str:
+        return unescape_twice(self.tokens[field.index].text)
+
+
+def parse_gconf(data: bytes, path: str) -> GconfFile:
+    text = decode(data)
+    start, end = _accounts_span(text)
+    tokens: list[Token] = []
+    accounts: list[GconfAccount] = []
+    pos = 0
+    for value in _STRINGVALUE.finditer(text, start, end):
+        document = xml_unescape(value.group(1), _ENTITIES).lstrip()
+        try:
+            root = ElementTree.fromstring(document)
+        except ElementTree.ParseError as error:
+            line = text.count("\n", 0, value.start(1)) + error.position[0]
+            raise ParseError(path, line, error.position[1] + 1, "an account is not well-formed XML") from None
+        if root.tag != "account":
+            continue
+        fields = []
+        for field in _FIELD.finditer(text, value.start(1), value.end(1)):
+            group = 2 if field.group(1) else 4
+            tokens.append(Token("TEXT", text[pos : field.start(group)]))
+            fields.append(Field(root.get("uid", ""), field.group(1) or field.group(3), len(tokens)))
+            tokens.append(Token("VALUE", field.group(group)))
+            pos = field.end(group)
+        source = root.find("source")
+        accounts.append(GconfAccount(root.get("uid", ""), root.get("name", ""),
+                                     source is not None and source.get("keep-on-server") in ("true", "yes"), tuple(fields)))
+    tokens.append(Token("TEXT", text[pos:]))
+    return GconfFile(tuple(t for t in tokens if t.text or t.kind == "VALUE"), path, tuple(accounts))
+
+
+def _accounts_span(text: str) -> tuple[int, int]:
+    """Where the ``accounts`` entry of Evolution's mail settings is (a merged tree nests it in dirs)."""
+    offset = 0
+    for directory in ("apps", "evolution", "mail"):
+        found = re.search(rf'<dir name="{directory}">', text[offset:])
+        if found is None:
+            break
+        offset += found.end()
+    entry = re.search(r'<entry name="accounts"[^>]*>(.*?)</entry>', text[offset:], re.S)
+    return (offset + entry.start(1), offset + entry.end(1)) if entry else (0, 0)
+
+
+def account_document(gconf: GconfFile, uid: str) -> Optional[GconfAccount]:
+    return next((a for a in gconf.accounts if a.uid == uid), None)

@@ -1,0 +1,197 @@
+"""Evolution: key files lossless, migrated in place, and read back by GLib's own GKeyFile."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate.cli import main
+from migrate.engine import plan_setup
+from migrate.policy import load_policy
+from parsers.evolution import EvolutionParser
+from parsers.evolution.keyfile import escape
+from parsers.evolution.keyfile import parse_keyfile
+from parsers.evolution.keyfile import unescape
+from tests.conftest import SAMPLES
+from tests.oracles import require
+
+EVOLUTION = SAMPLES / "evolution"
+PARSER = EvolutionParser()
+ACCOUNTS = sorted(p for p in EVOLUTION.rglob("*.source") if list(PARSER.setups(p)))
+KEY_FILES = sorted(EVOLUTION.rglob("*.source"))
+_GKEYFILE = """
+import json, sys
+import gi
+gi.require_version("GLib", "2.0")
+from gi.repository import GLib
+out = {}
+for path in sys.argv[1:]:
+    kf = GLib.KeyFile()
+    kf.load_from_file(path, GLib.KeyFileFlags.KEEP_COMMENTS)
+    out[path] = {g: {k: kf.get_string(g, k) for k in kf.get_keys(g)[0]} for g in kf.get_groups()[0]}
+print(json.dumps(out))
+"""
+
+
+def read(name: str):
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def gkeyfile(*paths: Path) -> dict:
+    python = require("/usr/bin/python3")
+    done = subprocess.run([python, "-c", _GKEYFILE, *map(str, paths)], capture_output=True, text=True, timeout=60)
+    if "No module named 'gi'" in done.stderr:
+        require("python3-gi for /usr/bin/python3")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("path", KEY_FILES, ids=lambda p: p.name)
+def test_key_files_round_trip(path: Path) -> None:
+    assert parse_keyfile(path.read_bytes(), str(path)).to_bytes() == path.read_bytes()
+
+
+@given(st.lists(st.sampled_from(["[Group]", "[Mail Account]", "Key=value", "Key = v", "Name[de]=x", "# c", "",
+                                 "K=a\\sb\\n", "bad line", "[Broken", "Host=pop.lboro.ac.uk"]), max_size=12),
+       st.sampled_from(["\n", "\r\n"]))
+def test_generated_key_files_round_trip(lines: list, newline: str) -> None:
+    data = (newline.join(lines)).encode()
+    assert parse_keyfile(data, "x.source").to_bytes() == data
+
+
+@given(st.text(max_size=20).filter(lambda s: "\0" not in s))
+def test_escape_reads_back(value: str) -> None:
+    assert unescape(escape(value)) == value
+
+
+def test_every_account_migrates_to_expected_and_stays() -> None:
+    changed = set()
+    for path in ACCOUNTS:
+        plan = plan_setup(read, PARSER, load_policy(), str(path), "nobody")
+        for file in plan.files:
+            assert file.before.to_bytes() == Path(file.path).read_bytes()
+            if file.changed:
+                changed.add(file.path)
+                assert file.after.to_bytes() == Path(file.path + ".expected").read_bytes()
+        assert plan.changed == ("gmail" not in path.name)
+        again = plan_setup({f.path: f.after.to_bytes() for f in plan.files}.get, PARSER, load_policy(), str(path), "nobody")
+        assert not again.changed
+    assert changed == {str(p)[: -len(".expected")] for p in EVOLUTION.rglob("*.expected") if "gconf" not in p.name}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("sample", ["3.x-pop", "3.x-imap"])
+def test_gkeyfile_reads_the_migrated_accounts(sample: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    home = tmp_path / sample
+    shutil.copytree(EVOLUTION / sample, home, ignore=shutil.ignore_patterns("*.expected"))
+    sources = home / ".config" / "evolution" / "sources"
+    before = gkeyfile(*sorted(sources.glob("*.source")))
+    assert main(["apply", str(home)]) == 0
+    after = gkeyfile(*sorted(sources.glob("*.source")))
+    policy = load_policy()
+    for path, groups in after.items():
+        old = before[path]
+        if Path(path).name.startswith("gmail"):
+            assert groups == old, "a foreign source changed"
+            continue
+        if "Authentication" not in groups:
+            continue
+        auth, security = groups["Authentication"], groups["Security"]["Method"]
+        assert auth["Host"] == policy.incoming.host and auth["User"].endswith("@lboro.ac.uk")
+        if "Mail Account" in groups:
+            assert groups["Mail Account"]["BackendName"] == "imapx" and "Pop Backend" not in groups
+            assert (security, auth["Port"]) in (("ssl-on-alternate-port", "993"), ("starttls-on-standard-port", "143"))
+            imapx = groups["Imapx Backend"]
+            assert imapx["UseSubscriptions"] == "false" and imapx["UseNamespace"] == "false"
+            assert auth["Method"] in ("none", "PLAIN", "LOGIN")
+        else:
+            assert (security, auth["Port"]) in (("ssl-on-alternate-port", "465"), ("starttls-on-standard-port", "587"),
+                                                ("starttls-on-standard-port", "25"))
+            assert auth["Method"] == "PLAIN"
+    for path, groups in after.items():
+        for group in ("Mail Submission", "Mail Composition"):
+            for value in groups.get(group, {}).values():
+                assert "/INBOX/" not in value
+    filters = (home / ".config" / "evolution" / "mail" / "filters.xml").read_text()
+    assert "/INBOX/" not in filters
+
+
+def test_a_running_evolution_means_skip(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(EVOLUTION / "3.x-pop", home)
+    config = home / ".config" / "evolution"
+    process = subprocess.Popen(["evolution", "60"], executable=shutil.which("sleep"))
+    try:
+        (config / ".running").write_text(str(process.pid))
+        account = next(p for p in (config / "sources").glob("*.source") if list(PARSER.setups(p)))
+        assert "Evolution is running" in PARSER.live(account)
+    finally:
+        process.kill()
+        process.wait()
+    assert PARSER.live(account) is None
+
+
+GCONF = EVOLUTION / "2.x" / ".gconf" / "apps" / "evolution" / "mail" / "%gconf.xml"
+
+
+def gconf_accounts(root: Path) -> list:
+    """The account documents as GConf's own tool reads them, parsed."""
+    import re
+    import xml.etree.ElementTree as ElementTree
+
+    tool = require("gconftool-2")
+    done = subprocess.run([tool, "--direct", f"--config-source=xml:readonly:{root}", "--get", "/apps/evolution/mail/accounts"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": str(root.parent)})
+    assert done.returncode == 0, done.stderr
+    items = re.split(r"(?<!\\),", done.stdout.strip()[1:-1])
+    return [ElementTree.fromstring(re.sub(r"\\(.)", r"\1", item).strip()) for item in items]
+
+
+def test_gconf_file_round_trips_and_migrates_to_expected() -> None:
+    plan = plan_setup(read, PARSER, load_policy(), str(GCONF), "nobody")
+    assert plan.only.before.to_bytes() == GCONF.read_bytes()
+    assert plan.only.after.to_bytes() == Path(str(GCONF) + ".expected").read_bytes()
+    again = plan_setup({str(GCONF): plan.only.after.to_bytes()}.get, PARSER, load_policy(), str(GCONF), "nobody")
+    assert not again.changed and not again.changes
+
+
+@pytest.mark.oracle
+def test_gconftool_reads_the_migrated_accounts(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    home = tmp_path / "home"
+    shutil.copytree(EVOLUTION / "2.x", home, ignore=shutil.ignore_patterns("*.expected"))
+    before = gconf_accounts(home / ".gconf")
+    assert main(["apply", str(home)]) == 0
+    after = gconf_accounts(home / ".gconf")
+    assert [a.get("uid") for a in after] == [a.get("uid") for a in before]
+    from parsers.evolution.camel import parse_camel
+    from xml.etree.ElementTree import tostring
+
+    policy = load_policy()
+    for old, new in zip(before, after):
+        source = parse_camel(old.findtext("source/url"))
+        if not policy.matches(source.host):
+            assert tostring(old) == tostring(new), "a foreign account changed"
+            continue
+        url = parse_camel(new.findtext("source/url"))
+        assert url.scheme in ("imap", "imapx") and url.host == policy.incoming.host and url.user.endswith("@lboro.ac.uk")
+        assert (url.port, url.param("use_ssl")) in ((993, ("use_ssl", "always")), (143, ("use_ssl", "when-possible")))
+        assert not any(url.param(p) for p in ("namespace", "override_namespace", "use_lsub", "check_lsub", "keep_on_server"))
+        assert url.auth in (None, "PLAIN", "LOGIN")
+        smtp = parse_camel(new.findtext("transport/url"))
+        assert smtp.host == policy.outgoing.host and smtp.user.endswith("@lboro.ac.uk") and smtp.auth in ("PLAIN", "LOGIN")
+        assert (smtp.port, smtp.param("use_ssl")) in ((465, ("use_ssl", "always")), (587, ("use_ssl", "when-possible")))
+        for folder in ("drafts-folder", "sent-folder"):
+            uri = new.findtext(folder)
+            assert "/INBOX/" not in uri and "imap.lboro.ac.uk" not in uri
+    assert before[0].findtext("drafts-folder") == after[0].findtext("drafts-folder")  # the POP account's local folders
