@@ -94,22 +94,33 @@ class EvolutionParser(Parser):
         return documents, notes
 
     def live(self, path: Path) -> Optional[str]:
-        config = path.parent.parent
-        running = config / ".running"
-        try:
-            pid = int(decode(read_source(running).data).split()[0])
-            if "evolution" in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace"):
-                return "Evolution is running: close it first (evolution --force-shutdown)"
-        except (OSError, ValueError, IndexError, MigrateError):
-            pass
-        try:
-            owner = os.lstat(path).st_uid
-        except OSError:
-            return None
-        for process in Path("/proc").glob("[0-9]*"):
+        if path.suffix == ".source":
             try:
-                if process.stat().st_uid == owner and b"evolution-source-registry" in (process / "cmdline").read_bytes():
-                    return "the Evolution source registry is running: close Evolution first (evolution --force-shutdown)"
-            except OSError:
-                continue
+                pid = int(decode(read_source(path.parent.parent / ".running").data).split()[0])
+                if b"evolution" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return "Evolution is running: close it first (evolution --force-shutdown)"
+            except (OSError, ValueError, IndexError, MigrateError):
+                pass
+            running = _process_of_owner(path, (b"evolution-source-registry",))
+        else:  # GConf: Evolution 2.x itself, or the GConf daemon that would write its cache back
+            running = _process_of_owner(path, (b"evolution", b"gconfd-2"))
+        return f"{running} is running: close Evolution first (evolution --force-shutdown)" if running else None
+
+
+def _process_of_owner(path: Path, names: tuple[bytes, ...]) -> Optional[str]:
+    """The first of ``names`` running as the owner of ``path`` (its program name, not its arguments)."""
+    try:
+        owner = os.lstat(path).st_uid
+    except OSError:
         return None
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if process.stat().st_uid != owner:
+                continue
+            program = os.path.basename((process / "cmdline").read_bytes().split(b"\0")[0])
+        except OSError:
+            continue
+        for name in names:
+            if program == name or program.startswith(name + b"-2."):
+                return name.decode()
+    return None

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from migrate.cli import main
+from migrate.engine import plan_data
 from migrate.engine import plan_setup
 from migrate.policy import load_policy
 from parsers.evolution import EvolutionParser
@@ -131,6 +133,10 @@ def test_a_running_evolution_means_skip(tmp_path: Path) -> None:
     shutil.copytree(EVOLUTION / "3.x-pop", home)
     config = home / ".config" / "evolution"
     process = subprocess.Popen(["evolution", "60"], executable=shutil.which("sleep"))
+    for _ in range(100):  # until the child has become "evolution"
+        if Path(f"/proc/{process.pid}/cmdline").read_bytes().startswith(b"evolution"):
+            break
+        time.sleep(0.01)
     try:
         (config / ".running").write_text(str(process.pid))
         account = next(p for p in (config / "sources").glob("*.source") if list(PARSER.setups(p)))
@@ -195,3 +201,27 @@ def test_gconftool_reads_the_migrated_accounts(tmp_path: Path, monkeypatch) -> N
             uri = new.findtext(folder)
             assert "/INBOX/" not in uri and "imap.lboro.ac.uk" not in uri
     assert before[0].findtext("drafts-folder") == after[0].findtext("drafts-folder")  # the POP account's local folders
+
+
+def test_a_merged_gconf_tree_is_read_and_rewritten_the_same_way() -> None:
+    inner = GCONF.read_text()
+    body = inner[inner.index("<gconf>") + len("<gconf>"): inner.index("</gconf>")]
+    tree = ('<?xml version="1.0"?>\n<gconf>\n<dir name="apps">\n<dir name="other">\n<entry name="accounts" mtime="1"'
+            ' type="list" ltype="string"/>\n</dir>\n<dir name="evolution">\n<dir name="mail">' + body
+            + "</dir>\n</dir>\n</dir>\n</gconf>\n")
+    plan = plan_data(tree.encode(), PARSER, load_policy(), "%gconf-tree.xml")
+    assert [a.key for a in plan.accounts] == ["1182791050.3299.20@psp", "1182791107.3299.21@psp", "1200000000.4000.1@psp"]
+    expected = Path(str(GCONF) + ".expected").read_text()
+    migrated_body = expected[expected.index("<gconf>") + len("<gconf>"): expected.index("</gconf>")]
+    assert plan.only.after.render() == tree.replace(body, migrated_body)
+
+
+def test_the_3_2_to_3_4_security_method_spelling_is_kept() -> None:
+    from xml.sax.saxutils import escape
+
+    account = ('<?xml version="1.0"?>\n<account name="W" uid="u1" enabled="true"><source><url>'
+               + escape("imapx://ccano@imap.lboro.ac.uk/;security-method=none;use_lsub") + "</url></source></account>\n")
+    text = ('<?xml version="1.0"?>\n<gconf>\n<entry name="accounts" mtime="1" type="list" ltype="string">\n'
+            f'<li type="string"><stringvalue>{escape(account)}</stringvalue></li>\n</entry>\n</gconf>\n')
+    after = plan_data(text.encode(), PARSER, load_policy(), "%gconf.xml").only.after.render()
+    assert escape(escape("imapx://ccano%40lboro.ac.uk@staff-mail.lboro.ac.uk:993/;security-method=ssl-on-alternate-port")) in after
