@@ -78,3 +78,14 @@ class Document:
             secret = any(token.secret for token in tokens[edit.start : edit.end])  # still a password inside
             tokens[edit.start : edit.end] = [Token("EDIT", edit.text, secret)] if edit.text else []
         return Document(tuple(tokens))
+
+
+@dataclasses.dataclass(frozen=True)
+class FileDocument(Document):
+    """A document that is one whole file of a setup, named by the path it was read from."""
+
+    path: str = ""
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return {self.path: self}

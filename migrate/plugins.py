@@ -71,6 +71,14 @@ class Parser:
         return None
 
 
+def read_required(read: Read, path: str) -> bytes:
+    """The bytes of a file the setup cannot do without."""
+    data = read(path)
+    if data is None:
+        raise MigrateError(f"{path}: no such file")
+    return data
+
+
 def load_parsers(disabled: frozenset[str] = frozenset()) -> dict[str, Parser]:
     parsers = {}
     for entry_point in sorted(entry_points(group=GROUP), key=lambda ep: ep.name):

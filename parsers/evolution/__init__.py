@@ -27,6 +27,7 @@ from migrate.model import Change
 from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
+from migrate.plugins import read_required
 from parsers.evolution import gconf_accounts
 from parsers.evolution import sources
 from parsers.evolution.gconf import GconfFile
@@ -58,10 +59,7 @@ class EvolutionParser(Parser):
 
     def parse(self, read: Read, path: str) -> Union[sources.SourceAccount, GconfFile]:
         if path.endswith(".xml"):
-            data = read(path)
-            if data is None:
-                raise MigrateError(f"{path}: no such file")
-            return parse_gconf(data, path)
+            return parse_gconf(read_required(read, path), path)
         loaded = sources.load(read, path)
         if loaded is None:
             raise MigrateError(f"{path}: no such file")

@@ -14,7 +14,7 @@ from typing import Optional
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import unescape as xml_unescape
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
 from migrate.errors import ParseError
@@ -50,13 +50,9 @@ class GconfAccount:
 
 
 @dataclasses.dataclass(frozen=True)
-class GconfFile(Document):
-    path: str = ""
+class GconfFile(FileDocument):
     accounts: tuple[GconfAccount, ...] = ()
 
-    @property
-    def files(self) -> dict[str, Document]:
-        return {self.path: self}
 
     def value(self, field: Field) -> str:
         return unescape_twice(self.tokens[field.index].text)

@@ -9,7 +9,7 @@ import dataclasses
 import re
 from typing import Optional
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Edit
 from migrate.document import Token
 from migrate.document import decode
@@ -28,14 +28,10 @@ class Entry:
 
 
 @dataclasses.dataclass(frozen=True)
-class KeyFile(Document):
-    path: str = ""
+class KeyFile(FileDocument):
     entries: tuple[Entry, ...] = ()
     groups: tuple[tuple[str, int], ...] = ()  #: (name, token index of its header)
 
-    @property
-    def files(self) -> dict[str, Document]:
-        return {self.path: self}
 
     def entry(self, group: str, key: str) -> Optional[Entry]:
         found = [e for e in self.entries if e.group == group and e.key == key]

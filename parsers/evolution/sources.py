@@ -15,6 +15,7 @@ from urllib.parse import quote
 from urllib.parse import unquote
 
 from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
 from migrate.model import Account
@@ -35,10 +36,9 @@ _FILTER_URI = re.compile(r'(?<=uri=")folder://[^"]*')
 
 
 @dataclasses.dataclass(frozen=True)
-class UriText(Document):
+class UriText(FileDocument):
     """A file kept as text, with each ``folder://`` URI in an attribute as its own token."""
 
-    path: str = ""
 
 
 def parse_uri_text(data: bytes, path: str) -> UriText:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
 from migrate.errors import MigrateError
@@ -22,6 +23,7 @@ from migrate.model import Change
 from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
+from migrate.plugins import read_required
 from parsers.fetchmail import accounts as neutral
 from parsers.fetchmail.changes import HANDLERS
 from parsers.fetchmail.changes import encrypt
@@ -34,13 +36,9 @@ from parsers.fetchmail.rewrite import Rewrite
 
 
 @dataclasses.dataclass(frozen=True)
-class FetchmailDocument(Document):
-    path: str = ""
+class FetchmailDocument(FileDocument):
     entries: tuple[Entry, ...] = ()
 
-    @property
-    def files(self) -> dict[str, Document]:
-        return {self.path: self}
 
 
 class FetchmailParser(Parser):
@@ -49,10 +47,7 @@ class FetchmailParser(Parser):
     patterns = (".fetchmailrc", "fetchmailrc", "*.fetchmailrc")
 
     def parse(self, read: Read, path: str) -> FetchmailDocument:
-        data = read(path)
-        if data is None:
-            raise MigrateError(f"{path}: no such file")
-        text = decode(data)
+        text = decode(read_required(read, path))
         lexemes = list(tokenize(text))
         entries = parse(lexemes, path, text)
         secrets = {

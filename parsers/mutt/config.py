@@ -14,6 +14,7 @@ from typing import Iterator
 from typing import Optional
 
 from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import decode
 from migrate.model import Note
 from migrate.plugins import Read
@@ -27,8 +28,7 @@ SECRET_VARIABLES = frozenset({"imap_pass", "pop_pass", "smtp_pass", "imap_oauth_
 
 
 @dataclasses.dataclass(frozen=True)
-class MuttFile(Document):
-    path: str = ""
+class MuttFile(FileDocument):
     commands: tuple[Command, ...] = ()
 
 

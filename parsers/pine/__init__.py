@@ -14,6 +14,7 @@ from migrate.model import Change
 from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
+from migrate.plugins import read_required
 from parsers.pine import accounts as neutral
 from parsers.pine.migration import rewrite
 from parsers.pine.migration import timeouts
@@ -27,10 +28,7 @@ class PineParser(Parser):
     patterns = (".pinerc", "pinerc", "*.pinerc")
 
     def parse(self, read: Read, path: str) -> Pinerc:
-        data = read(path)
-        if data is None:
-            raise MigrateError(f"{path}: no such file")
-        return parse_pinerc(data, path)
+        return parse_pinerc(read_required(read, path), path)
 
     def accounts(self, parsed: Pinerc) -> list[Account]:
         reader = neutral.reading_user(parsed)

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import NamedTuple
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
 
@@ -36,14 +36,10 @@ class Element(NamedTuple):
 
 
 @dataclasses.dataclass(frozen=True)
-class Pinerc(Document):
-    path: str = ""
+class Pinerc(FileDocument):
     elements: tuple[Element, ...] = ()  #: values that may name a server: scalars and list elements
     lines: tuple[tuple[str, int], ...] = ()  #: (variable, token index of its name) for every variable line
 
-    @property
-    def files(self) -> dict[str, Document]:
-        return {self.path: self}
 
 
 def parse_pinerc(data: bytes, path: str) -> Pinerc:

@@ -11,7 +11,7 @@ import re
 from typing import Callable
 from typing import Optional
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Edit
 from migrate.document import Token
 from migrate.document import decode
@@ -23,8 +23,7 @@ UriMove = Callable[[str], Optional[str]]
 
 
 @dataclasses.dataclass(frozen=True)
-class LineFile(Document):
-    path: str = ""
+class LineFile(FileDocument):
     kind: str = ""  #: ``filters`` or ``virtual``
     values: tuple[tuple[str, int], ...] = ()  #: (attribute, token index of its raw value)
 

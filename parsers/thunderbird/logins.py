@@ -10,7 +10,7 @@ import json
 import re
 from typing import Optional
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import Edit
 from migrate.document import Token
 from migrate.document import decode
@@ -20,8 +20,7 @@ _BETWEEN = re.compile(r"\s*,?\s*")
 
 
 @dataclasses.dataclass(frozen=True)
-class LoginsFile(Document):
-    path: str = ""
+class LoginsFile(FileDocument):
     origins: tuple[str, ...] = ()  #: per entry token (odd indices), its lower-cased origin
 
     def without(self, origins: set[str]) -> LoginsFile:

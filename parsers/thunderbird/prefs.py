@@ -10,7 +10,7 @@ import dataclasses
 from typing import Optional
 from typing import Union
 
-from migrate.document import Document
+from migrate.document import FileDocument
 from migrate.document import decode
 from migrate.errors import ParseError
 from parsers.thunderbird.prefs_lexer import Lexeme
@@ -33,8 +33,7 @@ class Pref:
 
 
 @dataclasses.dataclass(frozen=True)
-class PrefsFile(Document):
-    path: str = ""
+class PrefsFile(FileDocument):
     prefs: tuple[Pref, ...] = ()
 
     def get(self, name: str) -> Optional[Pref]:
