@@ -17,7 +17,6 @@ from migrate.document import Document
 from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
-from migrate.errors import MigrateError
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from migrate.document import Document
 from migrate.document import Edit
-from migrate.errors import MigrateError
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
