@@ -31,15 +31,25 @@ class Passed(NamedTuple):
     reason: str
 
 
-def discover(paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser] = None) -> Iterator[Union[Found, Passed]]:
-    """Each setup once, in the order found; a file a parser knows stands for the setups it names."""
+def discover(
+    paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser] = None, within: Optional[Path] = None,
+) -> Iterator[Union[Found, Passed]]:
+    """Each setup once, in the order found; a file a parser knows stands for the setups it names.
+
+    With ``within`` (a home), a setup outside it (a profiles.ini may name any path) is passed over.
+    """
     seen: set[tuple[str, str]] = set()
+    home = os.path.realpath(within) if within is not None else None
     for item in _files(paths, parsers, forced):
         if isinstance(item, Passed):
             yield item
             continue
         for setup in item.parser.setups(item.path):
-            key = (item.parser.name, os.path.realpath(setup))
+            real = os.path.realpath(setup)
+            if home is not None and real != home and not real.startswith(home + os.sep):
+                yield Passed(setup, f"{setup}: outside the home {within}; left alone")
+                continue
+            key = (item.parser.name, real)
             if key not in seen:
                 seen.add(key)
                 yield Found(setup, item.parser)

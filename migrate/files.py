@@ -6,8 +6,8 @@ import dataclasses
 import errno
 import hashlib
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -41,16 +41,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_source(path: Path) -> Source:
-    """The file's bytes; a link or anything but a regular file is skipped, never followed."""
+def read_source(path: Path, root: Optional[Path] = None) -> Source:
+    """The file's bytes; a link, or anything but a regular file, is skipped, never followed.
+
+    With ``root`` (a home), no component of the path below it may be a link either.
+    """
+    folder = _open_folder(path.parent, root)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NOCTTY | os.O_NONBLOCK)
+        fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NOCTTY | os.O_NONBLOCK, dir_fd=folder)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise SkipFile(f"{path}: a symbolic link; give the file it points to") from None
         if error.errno == errno.ENOENT:
             raise
         raise MigrateError(f"{path}: cannot read: {error.strerror}") from None
+    finally:
+        os.close(folder)
     with os.fdopen(fd, "rb") as handle:
         result = os.fstat(handle.fileno())
         if not stat.S_ISREG(result.st_mode):
@@ -58,28 +64,59 @@ def read_source(path: Path) -> Source:
         return Source(path, handle.read(), result)
 
 
-def write_atomic(path: Path, data: bytes, owner: Ownership, unchanged_since: Optional[os.stat_result] = None) -> None:
+def write_atomic(
+    path: Path, data: bytes, owner: Ownership, unchanged_since: Optional[os.stat_result] = None,
+    root: Optional[Path] = None,
+) -> None:
     """Replace ``path`` by ``data`` all at once: temp file beside it, fsync, rename, fsync the folder.
 
-    With ``unchanged_since``, refuse when the file was changed or swapped for a
-    link after it was read.
+    Everything goes through a descriptor of the folder, opened as ``read_source``
+    opens it, so nothing is written through a link.  With ``unchanged_since``,
+    refuse when the file was changed or swapped for a link after it was read.
     """
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mailmigrate-tmp", dir=path.parent)
+    folder = _open_folder(path.parent, root)
     try:
-        os.fchmod(fd, owner.mode)
-        _chown(fd, owner)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if unchanged_since is not None:
-            _check_unchanged(path, unchanged_since)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(path.parent)
+        temp = f".{path.name}.{secrets.token_hex(4)}.mailmigrate-tmp"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+        try:
+            os.fchmod(fd, owner.mode)
+            _chown(fd, owner)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if unchanged_since is not None:
+                _check_unchanged(path, folder, unchanged_since)
+            os.replace(temp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp, dir_fd=folder)
+            raise
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _open_folder(folder: Path, root: Optional[Path]) -> int:
+    """A descriptor of ``folder``; below ``root``, each component opened without following a link."""
+    flags = os.O_RDONLY | os.O_DIRECTORY
+    if root is None:
+        return os.open(folder, flags)
+    root, folder = root.absolute(), folder.absolute()
+    if folder != root and root not in folder.parents:
+        raise SkipFile(f"{folder}: outside the home {root}; left alone")
+    fd = os.open(root, flags | os.O_NOFOLLOW)
+    for part in folder.relative_to(root).parts:
+        try:
+            following = os.open(part, flags | os.O_NOFOLLOW, dir_fd=fd)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise SkipFile(f"{folder}: {part} is a symbolic link; not followed out of the home") from None
+            raise
+        os.close(fd)
+        fd = following
+    return fd
 
 
 def _chown(fd: int, owner: Ownership) -> None:
@@ -94,21 +131,12 @@ def _chown(fd: int, owner: Ownership) -> None:
         raise MigrateError(f"cannot give the new file its owner {owner.uid}:{owner.gid}; run as that user or root") from None
 
 
-def _check_unchanged(path: Path, before: os.stat_result) -> None:
+def _check_unchanged(path: Path, folder: int, before: os.stat_result) -> None:
     try:
-        now = os.lstat(path)
+        now = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
     except FileNotFoundError:
         raise MigrateError(f"{path}: removed while being migrated; left alone") from None
     if stat.S_ISLNK(now.st_mode) or (now.st_ino, now.st_size, now.st_mtime_ns) != (
         before.st_ino, before.st_size, before.st_mtime_ns
     ):
         raise MigrateError(f"{path}: changed while being migrated; left alone, run again")
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-

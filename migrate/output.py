@@ -9,7 +9,6 @@ import dataclasses
 import json
 from typing import Optional
 
-from migrate.diff import unified_diff
 from migrate.engine import WILL_MIGRATE
 from migrate.model import Account
 from migrate.model import Change
@@ -60,10 +59,7 @@ def plan_text(outcome: Outcome, policy: Policy, with_diff: bool = True, done: bo
         lines.append(f"  {account.label} (line {account.line}): {'migrated' if done and status == WILL_MIGRATE else status}")
         lines += [f"    {_change_words(c)}" for c in plan.changes if c.account == account.key]
         lines += [f"    note: {n.message}" for n in plan.notes if n.account == account.key]
-    text = "\n".join(lines) + "\n"
-    if with_diff:
-        text += "".join(unified_diff(file.before, file.after, file.path) for file in plan.files)
-    return text
+    return "\n".join(lines) + "\n" + (outcome.diff if with_diff else "")
 
 
 def _change_words(change: Change) -> str:
@@ -87,7 +83,7 @@ def to_json(command: str, report: Report, policy: Policy, run: Optional[str] = N
             entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
             entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
             if with_diff:
-                entry["diff"] = "".join(unified_diff(file.before, file.after, file.path) for file in plan.files)
+                entry["diff"] = outcome.diff
         entry["written"] = outcome.written
         files.append(entry)
     counts = report.counts

@@ -11,6 +11,7 @@ import pwd
 from pathlib import Path
 from typing import Optional
 
+from migrate.diff import unified_diff
 from migrate.engine import Plan
 from migrate.engine import plan_setup
 from migrate.errors import MigrateError
@@ -36,25 +37,36 @@ class Outcome:
     plan: Optional[Plan] = None
     reason: str = ""  #: why it was skipped or failed, one line with file:line:col where known
     written: bool = False
+    diff: str = ""  #: the unified diff of the setup's files, passwords masked
+    home: str = ""  #: the home (or path given) it was found in
+
+    def light(self, with_diff: bool = True) -> Outcome:
+        """The outcome without the documents (the diff kept as text, if asked for): small enough to
+        hand back from a worker by the thousand."""
+        if self.plan is None:
+            return self
+        diff = "".join(unified_diff(f.before, f.after, f.path) for f in self.plan.files) if with_diff else ""
+        return dataclasses.replace(self, plan=dataclasses.replace(self.plan, files=()), diff=diff)
 
 
 class SetupReader:
-    """Reads a setup's files, never through a link, and keeps what it read for the write-back."""
+    """Reads a setup's files, never through a link (nor out of ``root``), and keeps what it read."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Optional[Path] = None) -> None:
+        self.root = root
         self.sources: dict[str, Source] = {}
 
     def __call__(self, name: str) -> Optional[bytes]:
         try:
-            source = read_source(Path(name))
+            source = read_source(Path(name), self.root)
         except FileNotFoundError:
             return None
         self.sources[name] = source
         return source.data
 
 
-def examine(path: Path, parser: Parser, policy: Policy) -> tuple[Outcome, SetupReader]:
-    shown, reader = str(path), SetupReader()
+def examine(path: Path, parser: Parser, policy: Policy, root: Optional[Path] = None) -> tuple[Outcome, SetupReader]:
+    shown, reader = str(path), SetupReader(root)
     try:
         live = parser.live(path)
         if live:
@@ -67,33 +79,39 @@ def examine(path: Path, parser: Parser, policy: Policy) -> tuple[Outcome, SetupR
     return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), reader
 
 
-def apply(path: Path, parser: Parser, policy: Policy, run: Run) -> Outcome:
+def apply(path: Path, parser: Parser, policy: Policy, run: Run, root: Optional[Path] = None) -> Outcome:
     """Write every changed file of the setup, each backed up first and replaced atomically."""
-    outcome, reader = examine(path, parser, policy)
+    outcome, reader = examine(path, parser, policy, root)
     if outcome.status != CHANGED or outcome.plan is None:
         return outcome
     try:
         for file in outcome.plan.files:
             if file.changed:
-                _write(reader.sources[file.path], file.after.to_bytes(), parser.client, outcome.plan, run)
+                _write(reader.sources[file.path], file.after.to_bytes(), parser.client, outcome.plan, run, root)
     except (MigrateError, OSError) as error:
         reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
         return dataclasses.replace(outcome, status=FAILED, reason=reason)
     return dataclasses.replace(outcome, written=True)
 
 
-def _write(source: Source, after: bytes, client: str, plan: Plan, run: Run) -> None:
+def _write(source: Source, after: bytes, client: str, plan: Plan, run: Run, root: Optional[Path]) -> None:
     entry = run.record(source, after, client, plan.changes)
-    write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat)
+    write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat, root=root)
     run.done(entry)
 
 
-def restore(run: Run, force: bool) -> list[Outcome]:
-    """Put back the bytes each file had before ``run``; files changed since need ``force``."""
-    outcomes = [_restore_file(run, entry, force) for entry in reversed(run.manifest["files"])]
+def restore(run: Run, force: bool, within: Optional[Path] = None) -> list[Outcome]:
+    """Put back the bytes each file had before ``run`` (only those under ``within``, if given);
+    files changed since need ``force``."""
+    entries = [e for e in reversed(run.manifest["files"]) if within is None or _is_under(Path(e["path"]), within)]
+    outcomes = [_restore_file(run, entry, force) for entry in entries]
     if any(outcome.written for outcome in outcomes):
         run.mark_restored()
     return outcomes
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    return path == folder.absolute() or folder.absolute() in path.parents
 
 
 def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:

@@ -1,9 +1,11 @@
 """Recorded runs: a backup of every file ``apply`` changes, and a manifest to undo it.
 
-A run lives in ``<state>/runs/<id>/``: ``manifest.json`` and ``files/NNNN``
-(the exact bytes before).  The directory is private (0700, files 0600): the
-backups hold the users' passwords.  Each file's entry is saved *before* the
-file is replaced, so a run cut short can still be undone.
+A run lives in ``<state>/runs/<id>/``, in one part per unit of work (a home,
+or a path given): ``<part>/manifest.json`` and ``<part>/files/NNNNN`` (the
+exact bytes before), so that worker processes never share a file.  It is all
+private (0700, files 0600): the backups hold the users' passwords.  Each
+file's entry is saved *before* the file is replaced, so a run cut short can
+still be undone.
 """
 from __future__ import annotations
 
@@ -51,19 +53,17 @@ class Run:
         return datetime.datetime.fromisoformat(self.manifest["started"])
 
     @classmethod
-    def new(cls, state_dir: Path, policy_source: str, version: str) -> Run:
-        """A run in memory; its directory is made when the first file is recorded."""
-        started = datetime.datetime.now(datetime.timezone.utc)
-        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
-        manifest = {"run": run_id, "started": started.isoformat(timespec="seconds"), "finished": None,
+    def new(cls, state_dir: Path, policy_source: str, version: str, run_id: str, part: str = "1") -> Run:
+        """One part of a run, in memory; its directory is made when the first file is recorded."""
+        manifest = {"run": run_id, "part": part, "started": _now(), "finished": None,
                     "version": version, "policy": policy_source, "files": []}
-        return cls(state_dir / "runs" / run_id, manifest)
+        return cls(state_dir / "runs" / run_id / part, manifest)
 
     def record(self, source: Source, after: bytes, client: str, changes: list[Change]) -> dict:
         """Back the file up and note it as pending; call ``done`` once it is replaced."""
         if not self.directory.exists():
-            self.directory.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            for private in (self.directory.parent, self.directory, self.directory / "files"):
+            self.directory.parent.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for private in (self.directory.parent.parent, self.directory.parent, self.directory, self.directory / "files"):
                 private.mkdir(mode=0o700, exist_ok=True)
         number = len(self.manifest["files"]) + 1
         backup = f"files/{number:05d}"
@@ -101,14 +101,35 @@ class Run:
         write_atomic(self.directory / MANIFEST, data, Ownership(0o600, os.geteuid(), os.getegid()))
 
 
-def load_runs(state_dir: Path) -> list[Run]:
-    runs = []
-    for manifest in sorted((state_dir / "runs").glob(f"*/{MANIFEST}")):
-        runs.append(Run(manifest.parent, json.loads(manifest.read_text("utf-8"))))
-    return sorted(runs, key=lambda run: run.manifest["started"])
+def new_run_id() -> str:
+    return f"{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
-def select_runs(runs: list[Run], run_id: Optional[str], since: Optional[datetime.datetime]) -> list[Run]:
+@dataclasses.dataclass
+class RunGroup:
+    """Every part of one run."""
+
+    id: str
+    parts: list[Run]
+
+    @property
+    def started(self) -> datetime.datetime:
+        return min(part.started for part in self.parts)
+
+    @property
+    def files(self) -> int:
+        return sum(len(part.manifest["files"]) for part in self.parts)
+
+
+def load_runs(state_dir: Path) -> list[RunGroup]:
+    groups: dict[str, list[Run]] = {}
+    for manifest in sorted((state_dir / "runs").glob(f"*/*/{MANIFEST}")):
+        run = Run(manifest.parent, json.loads(manifest.read_text("utf-8")))
+        groups.setdefault(run.id, []).append(run)
+    return sorted((RunGroup(run_id, parts) for run_id, parts in groups.items()), key=lambda group: group.started)
+
+
+def select_runs(runs: list[RunGroup], run_id: Optional[str], since: Optional[datetime.datetime]) -> list[RunGroup]:
     """The runs to undo, newest first: one by id (or unique prefix), all since a date, or the last."""
     if run_id:
         chosen = [run for run in runs if run.id.startswith(run_id)]
@@ -122,4 +143,4 @@ def select_runs(runs: list[Run], run_id: Optional[str], since: Optional[datetime
         chosen = runs[-1:]
         if not chosen:
             raise RestoreError("no recorded run to restore")
-    return sorted(chosen, key=lambda run: run.manifest["started"], reverse=True)
+    return sorted(chosen, key=lambda run: run.started, reverse=True)

@@ -35,11 +35,11 @@ class Pref:
 @dataclasses.dataclass(frozen=True)
 class PrefsFile(FileDocument):
     prefs: tuple[Pref, ...] = ()
+    winners: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)  #: name -> last Pref
 
     def get(self, name: str) -> Optional[Pref]:
         """The statement that wins for ``name``: the last one."""
-        found = [pref for pref in self.prefs if pref.name == name]
-        return found[-1] if found else None
+        return self.winners.get(name)
 
 
 def parse_prefs(data: bytes, path: str) -> PrefsFile:
@@ -54,8 +54,8 @@ def parse_prefs(data: bytes, path: str) -> PrefsFile:
         raise ParseError(path, line, col, error.message) from None
     # Netscape-era profiles kept passwords in clear text: never show one
     secret = {i for pref in prefs if pref.name.endswith(".password") for i in range(pref.value_first, pref.value_last + 1)}
-    tokens = tuple(lexeme.token._replace(secret=i in secret) for i, lexeme in enumerate(lexemes))
-    return PrefsFile(tokens, path, tuple(prefs))
+    tokens = tuple(lexeme.token._replace(secret=True) if i in secret else lexeme.token for i, lexeme in enumerate(lexemes))
+    return PrefsFile(tokens, path, tuple(prefs), {pref.name: pref for pref in prefs})
 
 
 class _Statements:

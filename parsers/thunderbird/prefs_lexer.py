@@ -16,9 +16,6 @@ from migrate.document import Token
 from migrate.document import decode
 from migrate.document import encode
 
-_BLANK = re.compile(r"[ \t\v\f\r\n]+")
-_LINE_COMMENT = re.compile(r"(#|//)[^\r\n]*")
-_KEYWORD = re.compile(r"[A-Za-z_]+")
 _DIGITS = re.compile(r"[0-9]+")
 _PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "+": "PLUS", "-": "MINUS"}
 _SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r"}
@@ -37,44 +34,45 @@ class Lexeme(NamedTuple):
     value: object = None  #: the decoded string or the integer
 
 
+#: The common tokens in one pass; strings, block comments and errors are handled one by one.
+_SIMPLE = re.compile(r"(?P<WS>[ \t\v\f\r\n]+)|(?P<COMMENT>(?:#|//)[^\r\n]*)|(?P<PUNCT>[(),;+-])"
+                     r"|(?P<KEYWORD>[A-Za-z_]+)|(?P<INT>[0-9]+)(?![0-9A-Za-z_])")
+
+
 def tokenize(text: str) -> Iterator[Lexeme]:
     pos = 0
     if text.startswith("\ufeff"):
         yield Lexeme(Token("BOM", "\ufeff"), 0)
         pos = 1
+    simple = _SIMPLE.match
     while pos < len(text):
+        match = simple(text, pos)
+        if match is not None:
+            kind, piece = match.lastgroup, match.group()
+            if kind == "PUNCT":
+                yield Lexeme(Token(_PUNCTUATION[piece], piece), pos)
+            elif kind == "INT":
+                yield Lexeme(Token("INT", piece), pos, int(piece))
+            else:
+                yield Lexeme(Token(kind, piece), pos)  # type: ignore[arg-type]
+            pos = match.end()
+            continue
         char = text[pos]
         if char == "\0":
             yield Lexeme(Token("IGNORED", text[pos:]), pos)
             return
-        match = _BLANK.match(text, pos) or _LINE_COMMENT.match(text, pos)
-        if match:
-            yield Lexeme(Token("WS" if match.group()[0] not in "#/" else "COMMENT", match.group()), pos)
-            pos = match.end()
-        elif text.startswith("/*", pos):
+        if text.startswith("/*", pos):
             end = text.find("*/", pos + 2)
             if end == -1:
                 raise PrefsSyntaxError(pos, "unterminated /* comment")
             yield Lexeme(Token("COMMENT", text[pos : end + 2]), pos)
             pos = end + 2
-        elif char in _PUNCTUATION:
-            yield Lexeme(Token(_PUNCTUATION[char], char), pos)
-            pos += 1
         elif char in "\"'":
             end, value = _string(text, pos)
             yield Lexeme(Token("STRING", text[pos:end]), pos, value)
             pos = end
-        elif _KEYWORD.match(text, pos):
-            word = _KEYWORD.match(text, pos).group()  # type: ignore[union-attr]
-            yield Lexeme(Token("KEYWORD", word), pos)
-            pos += len(word)
-        elif char.isdigit() and char.isascii():
-            digits = _DIGITS.match(text, pos).group()  # type: ignore[union-attr]
-            after = pos + len(digits)
-            if after < len(text) and (text[after].isalpha() or text[after] == "_"):
-                raise PrefsSyntaxError(after, "unexpected character in integer literal")
-            yield Lexeme(Token("INT", digits), pos, int(digits))
-            pos = after
+        elif char.isdigit() and char.isascii():  # digits run into letters: 100foo
+            raise PrefsSyntaxError(_DIGITS.match(text, pos).end(), "unexpected character in integer literal")  # type: ignore[union-attr]
         else:
             raise PrefsSyntaxError(pos, "unexpected character" if char != "/" else "lone '/' is not a comment")
 
@@ -82,6 +80,9 @@ def tokenize(text: str) -> Iterator[Lexeme]:
 def _string(text: str, start: int) -> tuple[int, str]:
     """The end offset of the string literal at ``start`` and its value."""
     quote, pos, out = text[start], start + 1, bytearray()
+    end, backslash = text.find(quote, pos), text.find("\\", pos)
+    if end != -1 and not pos <= backslash < end:  # no escapes: the value is the text itself
+        return end + 1, text[pos:end]
     while pos < len(text) and text[pos] != quote:
         if text[pos] != "\\":
             out += encode(text[pos])

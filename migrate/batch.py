@@ -1,0 +1,125 @@
+"""Many setups in one run: each home (or path given) is one job, done in a worker process.
+
+Results come back in the order the jobs were given, whatever the scheduling,
+and without their documents (``Outcome.light``), so a run over thousands of
+homes holds only what it reports.  In a home given with ``--homes``, nothing
+outside that home is read or written, and no link is followed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import pwd
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable
+from typing import Iterator
+from typing import Optional
+
+from migrate.discover import Found
+from migrate.discover import discover
+from migrate.plugins import load_parsers
+from migrate.policy import load_policy
+from migrate.runner import SKIPPED
+from migrate.runner import Outcome
+from migrate.runner import apply
+from migrate.runner import examine
+from migrate.runs import Run
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    number: int
+    path: Path
+    home: bool  #: a home directory: everything it holds must stay inside it
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What every worker needs, picklable: the policy is rebuilt from it once per process."""
+
+    command: str  #: ``scan``, ``plan`` or ``apply``
+    policy_path: Optional[str]
+    overrides: tuple[str, ...]
+    parser_name: Optional[str]  #: ``--format``
+    since: Optional[datetime.datetime]  #: ``--modified-since``
+    state_dir: Optional[Path]
+    run_id: Optional[str]
+    version: str
+
+
+def homes_in(folder: Path) -> list[Path]:
+    """Every subdirectory is a home; a link is never one."""
+    return sorted(entry for entry in folder.iterdir() if entry.is_dir() and not entry.is_symlink())
+
+
+def homes_listed(listing: Path) -> list[Path]:
+    lines = listing.read_text("utf-8").splitlines()
+    return [Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def owner_of(path: Path) -> str:
+    try:
+        return pwd.getpwuid(os.lstat(path).st_uid).pw_name
+    except (KeyError, OSError):
+        return ""
+
+
+def keep_home(home: Path, users: Iterable[str]) -> bool:
+    wanted = set(users)
+    return not wanted or home.name in wanted or owner_of(home) in wanted
+
+
+_WORKER: dict = {}
+
+
+def _start(settings: Settings) -> None:
+    _WORKER.clear()
+    _WORKER.update(settings=settings, policy=load_policy(settings.policy_path, settings.overrides),
+                   parsers=load_parsers())
+
+
+def _work(job: Job) -> list[Outcome]:
+    settings: Settings = _WORKER["settings"]
+    policy, parsers = _WORKER["policy"], _WORKER["parsers"]
+    forced = parsers.get(settings.parser_name) if settings.parser_name else None
+    root = job.path if job.home else None
+    run = (Run.new(settings.state_dir, policy.source, settings.version, settings.run_id, f"{job.number:06d}")
+           if settings.command == "apply" and settings.state_dir and settings.run_id else None)
+    outcomes = []
+    for item in discover([job.path], parsers, forced, within=root):
+        if not isinstance(item, Found):
+            outcomes.append(Outcome(str(item.path), SKIPPED, reason=item.reason, home=str(job.path)))
+            continue
+        if settings.since is not None and not _modified_since(item.path, settings.since):
+            continue
+        if run is not None:
+            outcome = apply(item.path, item.parser, policy, run, root)
+        else:
+            outcome, _ = examine(item.path, item.parser, policy, root)
+        outcomes.append(dataclasses.replace(outcome.light(settings.command == "plan"), home=str(job.path)))
+    if run is not None:
+        run.finish()
+    return outcomes
+
+
+def _modified_since(path: Path, since: datetime.datetime) -> bool:
+    """A file, or a folder setup (a profile) by its newest file."""
+    try:
+        times = [os.lstat(path).st_mtime]
+        if path.is_dir() and not path.is_symlink():
+            times += [entry.stat(follow_symlinks=False).st_mtime for entry in os.scandir(path) if entry.is_file()]
+    except OSError:
+        return True
+    return max(times) >= since.timestamp()
+
+
+def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list[Outcome]]:
+    """Each job's outcomes, in job order."""
+    if workers <= 1 or len(jobs) <= 1:
+        _start(settings)
+        yield from map(_work, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
+        yield from pool.map(_work, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))

@@ -1,0 +1,156 @@
+"""The commands behind ``mailmigrate``: they turn parsed arguments into jobs and print the results."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from migrate import __version__
+from migrate.batch import Job
+from migrate.batch import Settings
+from migrate.batch import homes_in
+from migrate.batch import homes_listed
+from migrate.batch import keep_home
+from migrate.batch import run_jobs
+from migrate.dates import parse_when
+from migrate.exitcodes import EXIT_OK
+from migrate.exitcodes import EXIT_USAGE
+from migrate.output import plan_text
+from migrate.output import scan_text
+from migrate.output import to_json
+from migrate.plugins import load_parsers
+from migrate.policy import Policy
+from migrate.policy import default_policy_text
+from migrate.report import Report
+from migrate.report import write_report
+from migrate.runner import restore
+from migrate.runs import default_state_dir
+from migrate.runs import load_runs
+from migrate.runs import new_run_id
+from migrate.runs import select_runs
+
+
+def _jobs(args: argparse.Namespace) -> list[Job]:
+    if args.homes is not None or args.homes_from is not None:
+        homes = homes_in(args.homes) if args.homes is not None else homes_listed(args.homes_from)
+        return [Job(n, home, True) for n, home in enumerate(h for h in homes if keep_home(h, args.user))]
+    if args.paths:
+        return [Job(n, path, False) for n, path in enumerate(args.paths)]
+    return [Job(0, Path.home(), True)]
+
+
+def _run(args: argparse.Namespace, policy: Policy, command: str, run_id: str = "") -> Report:
+    if args.format and args.format not in load_parsers():
+        _usage(f"unknown format {args.format!r}; known: {', '.join(load_parsers())}")
+    since = _when(args.modified_since) if args.modified_since else None
+    settings = Settings(command, args.policy, tuple(args.set), args.format, since,
+                        args.state_dir or default_state_dir(), run_id or None, __version__)
+    jobs = _jobs(args)
+    report = Report()
+    with tqdm(total=len(jobs), unit="home" if args.homes or args.homes_from else "path", disable=None,
+              file=sys.stderr, leave=False) as progress:
+        for outcomes in run_jobs(jobs, settings, args.jobs):
+            report.add(outcomes)
+            for outcome in outcomes:
+                if outcome.reason and outcome.status in ("failed", "skipped"):
+                    tqdm.write(outcome.reason, file=sys.stderr)
+            progress.update()
+            progress.set_postfix(setups=len(report.outcomes), failed=report.counts["failed"], refresh=False)
+    if args.report:
+        write_report(args.report, report, policy)
+    return report
+
+
+def scan(args: argparse.Namespace, policy: Policy) -> int:
+    report = _run(args, policy, "scan")
+    sys.stdout.write(to_json("scan", report, policy) if args.json else scan_text(report, policy))
+    return report.return_code()
+
+
+def plan(args: argparse.Namespace, policy: Policy) -> int:
+    report = _run(args, policy, "plan")
+    if args.json:
+        sys.stdout.write(to_json("plan", report, policy, with_diff=True))
+    else:
+        sys.stdout.write("".join(plan_text(outcome, policy) for outcome in report.outcomes))
+        print(report.summary("to change"))
+        print(report.accounts_summary(policy))
+    return report.return_code(check=args.check)
+
+
+def apply_command(args: argparse.Namespace, policy: Policy) -> int:
+    run_id = new_run_id()
+    report = _run(args, policy, "apply", run_id)
+    recorded = run_id if any(outcome.written for outcome in report.outcomes) else None
+    if args.json:
+        sys.stdout.write(to_json("apply", report, policy, run=recorded))
+    else:
+        sys.stdout.write("".join(plan_text(o, policy, with_diff=False, done=True) for o in report.outcomes if o.written))
+        print(report.summary("changed"))
+        print(report.accounts_summary(policy))
+        if recorded:
+            where = (args.state_dir or default_state_dir()) / "runs" / recorded
+            print(f"run {recorded}: backups in {where}; undo with: mailmigrate restore --run {recorded}")
+    return report.return_code()
+
+
+def restore_command(args: argparse.Namespace, policy: Policy) -> int:
+    since = _when(args.before) if args.before else None
+    runs = select_runs(load_runs(args.state_dir or default_state_dir()), args.run, since)
+    report = Report()
+    for run in runs:
+        for part in run.parts:
+            report.add(restore(part, args.force, args.home))
+    for outcome in report.outcomes:
+        if outcome.reason and outcome.status == "failed":
+            print(outcome.reason, file=sys.stderr)
+    if args.json:
+        sys.stdout.write(to_json("restore", report, policy, run=",".join(run.id for run in runs)))
+    else:
+        for outcome in report.outcomes:
+            if outcome.written:
+                print(f"restored {outcome.path}")
+        print(f"{report.summary('changed')} (run{'s' * (len(runs) > 1)} {', '.join(run.id for run in runs)})")
+    return report.return_code()
+
+
+def runs_command(args: argparse.Namespace, policy: Policy) -> int:
+    for run in load_runs(args.state_dir or default_state_dir()):
+        restored = [stamp for part in run.parts for stamp in part.manifest.get("restored", [])]
+        note = f", restored {max(restored)}" if restored else ""
+        print(f"{run.id}  started {run.started.isoformat(timespec='seconds')}  {run.files} file(s){note}")
+    return EXIT_OK
+
+
+def policy_command(args: argparse.Namespace, policy: Policy) -> int:
+    if args.policy:
+        print(f"{args.policy}: a valid policy")
+    else:
+        sys.stdout.write(default_policy_text())
+    return EXIT_OK
+
+
+def formats_command(args: argparse.Namespace, policy: Policy) -> int:
+    for name, parser in load_parsers().items():
+        print(f"{name}  ({parser.client}): {', '.join(parser.patterns)}")
+    return EXIT_OK
+
+
+def _when(text: str):
+    try:
+        return parse_when(text)
+    except ValueError as error:
+        _usage(str(error))
+
+
+def _usage(message: str) -> None:
+    print(f"mailmigrate: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+COMMANDS = {
+    "scan": scan, "plan": plan, "apply": apply_command, "restore": restore_command,
+    "runs": runs_command, "policy": policy_command, "formats": formats_command,
+}

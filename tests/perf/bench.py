@@ -1,0 +1,92 @@
+"""Benchmark: scan, plan and apply over N synthetic homes, against the floor of the same safe I/O.
+
+    python -m tests.perf.bench --homes 1000 [--jobs 2]
+
+Prints, per phase: setups, MB, seconds, setups/s, MB/s and peak memory (the
+main process and the largest worker); the floor reads every file the
+parsers claim, backs it up and writes it back atomically, with no parsing.
+It also times ``mailmigrate --version`` and ``plan`` with one job against two.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.perf.homes import make_homes
+
+_PHASE = """
+import json, resource, sys, time
+args = json.loads(sys.argv[1])
+start = time.perf_counter()
+if args[0] == "floor":
+    from tests.perf.floor import floor
+    floor(args[1], args[2], int(args[3]))
+else:
+    from migrate.cli import main
+    main(args)
+seconds = time.perf_counter() - start
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "main_mb": self_kb / 1024, "worker_mb": children_kb / 1024}), file=sys.stderr)
+"""
+
+
+def phase(args: list[str], env: dict) -> dict:
+    done = subprocess.run([sys.executable, "-c", _PHASE, json.dumps(args)], capture_output=True, text=True, env=env)
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def measure(homes: int, jobs: int) -> None:
+    import os
+
+    work = Path(tempfile.mkdtemp(prefix="mailmigrate-bench-"))
+    try:
+        made = make_homes(work / "homes", homes)
+        size = sum(p.stat().st_size for p in (work / "homes").rglob("*") if p.is_file()) / 1e6
+        env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(work / "state"), "PYTHONPATH": str(Path.cwd())}
+        print(f"{homes} homes, {made['setups']} setups, {size:.1f} MB, {jobs} job(s)")
+        results = {}
+        for name, args in (("scan", ["scan", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"]),
+                           ("plan", ["plan", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"]),
+                           ("apply", ["apply", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"])):
+            results[name] = phase(args, {**env})
+        shutil.rmtree(work / "homes")
+        make_homes(work / "homes", homes)
+        results["floor"] = phase(["floor", str(work / "homes"), str(work / "floor-state"), str(jobs)], env)
+        for name, result in results.items():
+            seconds = result["seconds"]
+            print(f"  {name:6} {seconds:7.2f} s  {made['setups'] / seconds:8.0f} setups/s  {size / seconds:6.2f} MB/s"
+                  f"  peak {result['main_mb']:6.1f} MB main, {result['worker_mb']:6.1f} MB largest worker")
+        print(f"  apply / floor: {results['apply']['seconds'] / results['floor']['seconds']:.2f}x")
+        if jobs > 1:
+            one = phase(["plan", "--homes", str(work / "homes"), "--jobs", "1", "--json"], env)["seconds"]
+            print(f"  plan with 1 job: {one:.2f} s; with {jobs}: {results['plan']['seconds']:.2f} s;"
+                  f" speed-up {one / results['plan']['seconds']:.2f}x")
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "migrate", "--version"], capture_output=True, check=True, env=env)
+            times.append(time.perf_counter() - start)
+        print(f"  mailmigrate --version: {statistics.median(times) * 1000:.0f} ms (median of 7)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--homes", type=int, action="append", default=[])
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    for homes in args.homes or [1000]:
+        measure(homes, args.jobs)
+
+
+if __name__ == "__main__":
+    main()
