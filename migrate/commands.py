@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from tqdm import tqdm
 
@@ -17,6 +18,7 @@ from migrate.batch import run_jobs
 from migrate.dates import parse_when
 from migrate.exitcodes import EXIT_OK
 from migrate.exitcodes import EXIT_USAGE
+from migrate.output import JsonStream
 from migrate.output import plan_text
 from migrate.output import scan_text
 from migrate.output import to_json
@@ -24,7 +26,8 @@ from migrate.plugins import load_parsers
 from migrate.policy import Policy
 from migrate.policy import default_policy_text
 from migrate.report import Report
-from migrate.report import write_report
+from migrate.report import ReportFile
+from migrate.runner import Outcome
 from migrate.runner import restore
 from migrate.runs import default_state_dir
 from migrate.runs import load_runs
@@ -41,55 +44,71 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     return [Job(0, Path.home(), True)]
 
 
-def _run(args: argparse.Namespace, policy: Policy, command: str, run_id: str = "") -> Report:
+def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[[Outcome], None],
+         run_id: str = "", keep: bool = False) -> Report:
+    """Do the jobs, handing each outcome to ``each`` (and to the report file) as it comes."""
     if args.format and args.format not in load_parsers():
         _usage(f"unknown format {args.format!r}; known: {', '.join(load_parsers())}")
     since = _when(args.modified_since) if args.modified_since else None
     settings = Settings(command, args.policy, tuple(args.set), args.format, since,
                         args.state_dir or default_state_dir(), run_id or None, __version__)
     jobs = _jobs(args)
-    report = Report()
+    report = Report(policy, keep)
+    report_file = ReportFile(args.report, policy) if args.report else None
     with tqdm(total=len(jobs), unit="home" if args.homes or args.homes_from else "path", disable=None,
               file=sys.stderr, leave=False) as progress:
         for outcomes in run_jobs(jobs, settings, args.jobs):
             report.add(outcomes)
+            report.homes += 1
             for outcome in outcomes:
                 if outcome.reason and outcome.status in ("failed", "skipped"):
                     tqdm.write(outcome.reason, file=sys.stderr)
+                each(outcome)
+                if report_file is not None:
+                    report_file.add(outcome)
             progress.update()
-            progress.set_postfix(setups=len(report.outcomes), failed=report.counts["failed"], refresh=False)
-    if args.report:
-        write_report(args.report, report, policy)
+            progress.set_postfix(setups=report.setups, failed=report.counts["failed"], refresh=False)
+    if report_file is not None:
+        report_file.close(report)
     return report
 
 
 def scan(args: argparse.Namespace, policy: Policy) -> int:
-    report = _run(args, policy, "scan")
+    report = _run(args, policy, "scan", lambda outcome: None, keep=True)
     sys.stdout.write(to_json("scan", report, policy) if args.json else scan_text(report, policy))
     return report.return_code()
 
 
 def plan(args: argparse.Namespace, policy: Policy) -> int:
-    report = _run(args, policy, "plan")
     if args.json:
-        sys.stdout.write(to_json("plan", report, policy, with_diff=True))
+        stream = JsonStream(sys.stdout, "plan", policy, with_diff=True)
+        report = _run(args, policy, "plan", stream.add)
+        stream.close(report)
     else:
-        sys.stdout.write("".join(plan_text(outcome, policy) for outcome in report.outcomes))
+        report = _run(args, policy, "plan", lambda outcome: sys.stdout.write(plan_text(outcome, policy)))
         print(report.summary("to change"))
-        print(report.accounts_summary(policy))
+        print(report.accounts_summary())
     return report.return_code(check=args.check)
 
 
 def apply_command(args: argparse.Namespace, policy: Policy) -> int:
     run_id = new_run_id()
-    report = _run(args, policy, "apply", run_id)
-    recorded = run_id if any(outcome.written for outcome in report.outcomes) else None
-    if args.json:
-        sys.stdout.write(to_json("apply", report, policy, run=recorded))
+    written = []
+
+    def show(outcome: Outcome) -> None:
+        if outcome.written:
+            written.append(True)
+            if not args.json:
+                sys.stdout.write(plan_text(outcome, policy, with_diff=False, done=True))
+
+    stream = JsonStream(sys.stdout, "apply", policy) if args.json else None
+    report = _run(args, policy, "apply", (lambda o: (show(o), stream.add(o))) if stream else show, run_id)
+    recorded = run_id if written else None
+    if stream is not None:
+        stream.close(report, recorded)
     else:
-        sys.stdout.write("".join(plan_text(o, policy, with_diff=False, done=True) for o in report.outcomes if o.written))
         print(report.summary("changed"))
-        print(report.accounts_summary(policy))
+        print(report.accounts_summary())
         if recorded:
             where = (args.state_dir or default_state_dir()) / "runs" / recorded
             print(f"run {recorded}: backups in {where}; undo with: mailmigrate restore --run {recorded}")

@@ -6,8 +6,10 @@ and diffs come from the redacted rendering.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from typing import Optional
+from typing import TextIO
 
 from migrate.engine import WILL_MIGRATE
 from migrate.model import Account
@@ -71,27 +73,45 @@ def _change_words(change: Change) -> str:
     return f"{change.words}: {old} -> {_show(change.new)}"
 
 
+def json_entry(outcome: Outcome, policy: Policy, with_diff: bool) -> dict:
+    entry: dict = {"path": outcome.path, "client": outcome.client, "status": outcome.status}
+    if outcome.reason:
+        entry["reason"] = outcome.reason
+    if outcome.plan is not None:
+        plan = outcome.plan
+        entry["accounts"] = [_account_json(a, plan.status(a, policy)) for a in plan.accounts]
+        entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
+        entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
+        if with_diff:
+            entry["diff"] = outcome.diff
+    entry["written"] = outcome.written
+    return entry
+
+
+class JsonStream:
+    """One JSON document on a stream, its ``files`` written as the setups come in."""
+
+    def __init__(self, stream: TextIO, command: str, policy: Policy, with_diff: bool = False) -> None:
+        self.stream, self.policy, self.with_diff, self.first = stream, policy, with_diff, True
+        stream.write("{\n" + f'  "command": {json.dumps(command)},\n  "policy": {json.dumps(policy.source)},\n  "files": [')
+
+    def add(self, outcome: Outcome) -> None:
+        entry = json.dumps(json_entry(outcome, self.policy, self.with_diff), indent=2).replace("\n", "\n    ")
+        self.stream.write(("\n    " if self.first else ",\n    ") + entry)
+        self.first = False
+
+    def close(self, report: Report, run: Optional[str] = None) -> None:
+        summary = json.dumps({"files": report.setups, **report.summary_json()})
+        self.stream.write(f"\n  ],\n  \"run\": {json.dumps(run)},\n  \"summary\": {summary}\n}}\n")
+
+
 def to_json(command: str, report: Report, policy: Policy, run: Optional[str] = None, with_diff: bool = False) -> str:
-    files = []
+    buffer = io.StringIO()
+    stream = JsonStream(buffer, command, policy, with_diff)
     for outcome in report.outcomes:
-        entry: dict = {"path": outcome.path, "client": outcome.client, "status": outcome.status}
-        if outcome.reason:
-            entry["reason"] = outcome.reason
-        if outcome.plan is not None:
-            plan = outcome.plan
-            entry["accounts"] = [_account_json(a, plan.status(a, policy)) for a in plan.accounts]
-            entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
-            entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
-            if with_diff:
-                entry["diff"] = outcome.diff
-        entry["written"] = outcome.written
-        files.append(entry)
-    counts = report.counts
-    document = {
-        "command": command, "policy": policy.source, "run": run, "files": files,
-        "summary": {"files": len(report.outcomes), **{k: counts[k] for k in sorted(counts)}},
-    }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+        stream.add(outcome)
+    stream.close(report, run)
+    return buffer.getvalue()
 
 
 def _account_json(account: Account, status: str) -> dict:

@@ -1,13 +1,12 @@
 """Counting outcomes, and the exit codes scripts rely on."""
 from __future__ import annotations
 
-import dataclasses
 import csv
-import io
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
+from typing import Optional
 
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_OK
@@ -31,16 +30,27 @@ COLUMNS = ("home", "owner", "client", "file", "account", *(f"before_{f}" for f i
 
 
 
-@dataclasses.dataclass
 class Report:
-    outcomes: list[Outcome] = dataclasses.field(default_factory=list)
+    """Counts of what happened.  The outcomes themselves are kept only with ``keep`` (the scan table,
+    restores): a batch run streams them out, so its memory does not grow with the homes."""
+
+    def __init__(self, policy: Optional[Policy] = None, keep: bool = True) -> None:
+        self.policy, self.keep = policy, keep
+        self.outcomes: list[Outcome] = []
+        self.counts: Counter = Counter()  #: setups by status
+        self.accounts: Counter = Counter()  #: accounts by status
+        self.setups = self.homes = self.live = 0
 
     def add(self, outcomes: Iterable[Outcome]) -> None:
-        self.outcomes.extend(outcomes)
-
-    @property
-    def counts(self) -> Counter:
-        return Counter(outcome.status for outcome in self.outcomes)
+        for outcome in outcomes:
+            self.setups += 1
+            self.counts[outcome.status] += 1
+            if outcome.status == SKIPPED and ("running" in outcome.reason or "in use" in outcome.reason):
+                self.live += 1
+            if self.policy is not None:
+                self.accounts.update(row["status"] for row in account_rows(outcome, self.policy) if row.get("account"))
+            if self.keep:
+                self.outcomes.append(outcome)
 
     def return_code(self, check: bool = False) -> int:
         if self.counts[FAILED]:
@@ -54,55 +64,65 @@ class Report:
 
         A setup is what one client reads: a file, or a whole profile folder.
         """
-        counts = self.counts
         words = {CHANGED: changed_word, UNCHANGED: "unchanged", RESTORED: "restored", SKIPPED: "skipped",
                  FAILED: "failed"}
-        parts = [f"{counts[status]} {word}" for status, word in words.items() if counts[status]]
-        total = len(self.outcomes)
-        return f"{total} setup{'s' if total != 1 else ''}: " + (", ".join(parts) or "nothing found")
+        parts = [f"{self.counts[status]} {word}" for status, word in words.items() if self.counts[status]]
+        return f"{self.setups} setup{'s' if self.setups != 1 else ''}: " + (", ".join(parts) or "nothing found")
 
-    def rows(self, policy: Policy) -> list[dict]:
-        """One row per account (one per setup that failed or was skipped), for the report file."""
-        rows = []
-        for outcome in self.outcomes:
-            base = {"home": outcome.home, "owner": owner_of(Path(outcome.path)), "client": outcome.client or "",
-                    "file": outcome.path}
-            if outcome.plan is None or not outcome.plan.accounts:
-                rows.append({**base, "status": outcome.status, "warnings": outcome.reason})
-                continue
-            plan = outcome.plan
-            for account in plan.accounts:
-                changes = [c for c in plan.changes if c.account == account.key]
-                values = new_values(changes, "incoming")
-                before = {f"before_{f}": getattr(account.incoming, f) for f in _ENDPOINT}
-                after = {f"after_{f}": values.get(f, getattr(account.incoming, f)) for f in _ENDPOINT}
-                notes = "; ".join(n.message for n in plan.notes if n.account == account.key)
-                status = plan.status(account, policy)
-                if status == WILL_MIGRATE and outcome.written:
-                    status = "migrated"
-                rows.append({**base, "account": account.label, **before, **after,
-                             "status": status if outcome.status != "failed" else "failed", "warnings": notes})
-        return rows
+    def accounts_summary(self) -> str:
+        migrated = self.accounts["migrated"] + self.accounts[WILL_MIGRATE]
+        return (f"{self.homes} home{'s' * (self.homes != 1)}, {self.setups} setups: {migrated} accounts to migrate or"
+                f" migrated, {self.accounts[COMPLIANT]} already compliant, {self.accounts[FOREIGN]} of other services,"
+                f" {self.live} skipped because the client is running, {self.counts[FAILED]} failed")
 
-    def accounts_summary(self, policy: Policy) -> str:
-        statuses = Counter(row["status"] for row in self.rows(policy))
-        homes = len({outcome.home for outcome in self.outcomes if outcome.home})
-        live = sum(1 for o in self.outcomes if o.status == "skipped" and ("running" in o.reason or "in use" in o.reason))
-        migrated = statuses["migrated"] + statuses[WILL_MIGRATE]
-        return (f"{homes} home{'s' * (homes != 1)}, {len(self.outcomes)} setups: {migrated} accounts to migrate or"
-                f" migrated, {statuses[COMPLIANT]} already compliant, {statuses[FOREIGN]} of other services,"
-                f" {live} skipped because the client is running, {self.counts['failed']} failed")
+    def summary_json(self) -> dict:
+        return {"homes": self.homes, "setups": self.setups, **{k: self.counts[k] for k in sorted(self.counts)},
+                "accounts": dict(sorted(self.accounts.items())), "skipped_live": self.live}
 
 
-def write_report(path: Path, report: Report, policy: Policy) -> None:
-    rows = report.rows(policy)
-    if path.suffix.lower() == ".csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        text = buffer.getvalue()
-    else:
-        summary = {"setups": len(report.outcomes), "summary": report.accounts_summary(policy), **report.counts}
-        text = json.dumps({"summary": summary, "accounts": rows}, indent=1, default=str) + "\n"
-    path.write_text(text, "utf-8")
+def account_rows(outcome: Outcome, policy: Policy) -> list[dict]:
+    """One row per account (one per setup that failed or was skipped), for the report file."""
+    base = {"home": outcome.home, "owner": owner_of(Path(outcome.path)), "client": outcome.client or "",
+            "file": outcome.path}
+    if outcome.plan is None or not outcome.plan.accounts:
+        return [{**base, "status": outcome.status, "warnings": outcome.reason}]
+    plan, rows = outcome.plan, []
+    for account in plan.accounts:
+        values = new_values([c for c in plan.changes if c.account == account.key], "incoming")
+        before = {f"before_{f}": getattr(account.incoming, f) for f in _ENDPOINT}
+        after = {f"after_{f}": values.get(f, getattr(account.incoming, f)) for f in _ENDPOINT}
+        notes = "; ".join(n.message for n in plan.notes if n.account == account.key)
+        status = plan.status(account, policy)
+        if status == WILL_MIGRATE and outcome.written:
+            status = "migrated"
+        rows.append({**base, "account": account.label, **before, **after,
+                     "status": status if outcome.status != FAILED else FAILED, "warnings": notes})
+    return rows
+
+
+class ReportFile:
+    """The ``--report`` file, written row by row (CSV) or entry by entry (JSON) as setups come in."""
+
+    def __init__(self, path: Path, policy: Policy) -> None:
+        self.policy, self.csv = policy, path.suffix.lower() == ".csv"
+        self.handle = path.open("w", encoding="utf-8", newline="")
+        if self.csv:
+            self.writer = csv.DictWriter(self.handle, COLUMNS, extrasaction="ignore")
+            self.writer.writeheader()
+        else:
+            self.handle.write('{"accounts": [')
+        self.first = True
+
+    def add(self, outcome: Outcome) -> None:
+        for row in account_rows(outcome, self.policy):
+            if self.csv:
+                self.writer.writerow(row)
+            else:
+                self.handle.write(("\n" if self.first else ",\n") + json.dumps(row, default=str))
+                self.first = False
+
+    def close(self, report: Report) -> None:
+        if not self.csv:
+            summary = {**report.summary_json(), "summary": report.accounts_summary()}
+            self.handle.write('\n], "summary": ' + json.dumps(summary) + "}\n")
+        self.handle.close()

@@ -84,8 +84,8 @@ class Run:
         return entry
 
     def done(self, entry: dict) -> None:
+        """Noted in memory and saved by ``finish``: an entry left "pending" by a crash is restored by its sha256."""
         entry["state"] = "written"
-        self.save()
 
     def mark_restored(self) -> None:
         self.manifest.setdefault("restored", []).append(_now())
