@@ -7,8 +7,10 @@ outside that home is read or written, and no link is followed.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
+import itertools
 import os
 import pwd
 from concurrent.futures import ProcessPoolExecutor
@@ -121,5 +123,13 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
         _start(settings)
         yield from map(_work, jobs)
         return
+    # A few jobs in flight per worker, not all of them: memory stays flat however many homes there are.
+    window, waiting = workers * 4, iter(jobs)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
-        yield from pool.map(_work, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+        running = collections.deque(pool.submit(_work, job) for job in itertools.islice(waiting, window))
+        while running:
+            outcomes = running.popleft().result()
+            following = next(waiting, None)
+            if following is not None:
+                running.append(pool.submit(_work, following))
+            yield outcomes
