@@ -89,12 +89,14 @@ def _list_items(text: str, name: str, tokens: list[Token], elements: list[Elemen
             tokens.append(Token("COMMA", piece))
             continue
         stripped = piece.strip(" \t")
+        if not stripped:
+            tokens.append(Token("WS", piece))
+            continue
         lead, trail = piece[: len(piece) - len(piece.lstrip(" \t"))], piece[len(piece.rstrip(" \t")):]
         if lead:
             tokens.append(Token("WS", lead))
-        if stripped:
-            elements.append(Element(len(tokens), name))
-            tokens.append(Token("VALUE", stripped))
+        elements.append(Element(len(tokens), name))
+        tokens.append(Token("VALUE", stripped))
         if trail:
             tokens.append(Token("WS", trail))
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from migrate.engine import plan_data
@@ -51,6 +51,7 @@ LINE = st.one_of(
 
 
 @given(st.lists(LINE, max_size=12), st.sampled_from(["\n", "\r\n"]))
+@example(["folder-collections=L {imap.lboro.ac.uk}INBOX.[],", " , "], "\n")  # a blank-only list item
 def test_generated_files_round_trip_and_migrate_once(lines: list, newline: str) -> None:
     data = (newline.join(lines) + newline).encode("utf-8", "surrogateescape")
     assert parse_pinerc(data, "p").to_bytes() == data
