@@ -40,7 +40,7 @@ class Field:
     kind: str  #: ``source``, ``transport``, ``drafts-folder`` or ``sent-folder``
     index: int  #: its token
 
-    
+
 @dataclasses.dataclass(frozen=True)
 class GconfAccount:
     uid: str
