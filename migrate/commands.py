@@ -92,17 +92,18 @@ def plan(args: argparse.Namespace, policy: Policy) -> int:
 
 
 def apply_command(args: argparse.Namespace, policy: Policy) -> int:
-    run_id = new_run_id()
-    written = []
+    run_id, written = new_run_id(), False
+    stream = JsonStream(sys.stdout, "apply", policy) if args.json else None
 
     def show(outcome: Outcome) -> None:
-        if outcome.written:
-            written.append(True)
-            if not args.json:
-                sys.stdout.write(plan_text(outcome, policy, with_diff=False, done=True))
+        nonlocal written
+        written |= outcome.written
+        if stream is not None:
+            stream.add(outcome)
+        elif outcome.written:
+            sys.stdout.write(plan_text(outcome, policy, with_diff=False, done=True))
 
-    stream = JsonStream(sys.stdout, "apply", policy) if args.json else None
-    report = _run(args, policy, "apply", (lambda o: (show(o), stream.add(o))) if stream else show, run_id)
+    report = _run(args, policy, "apply", show, run_id)
     recorded = run_id if written else None
     if stream is not None:
         stream.close(report, recorded)

@@ -11,23 +11,23 @@ from typing import Optional
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_OK
 from migrate.exitcodes import EXIT_PENDING
+from migrate.batch import owner_of
+from migrate.engine import COMPLIANT
+from migrate.engine import FOREIGN
+from migrate.engine import WILL_MIGRATE
+from migrate.model import Account
+from migrate.model import new_values
+from migrate.policy import Policy
 from migrate.runner import CHANGED
 from migrate.runner import FAILED
 from migrate.runner import RESTORED
 from migrate.runner import SKIPPED
 from migrate.runner import UNCHANGED
-from migrate.batch import owner_of
-from migrate.engine import COMPLIANT
-from migrate.engine import FOREIGN
-from migrate.engine import WILL_MIGRATE
-from migrate.model import new_values
-from migrate.policy import Policy
 from migrate.runner import Outcome
 
 _ENDPOINT = ("protocol", "host", "port", "security", "username")
 COLUMNS = ("home", "owner", "client", "file", "account", *(f"before_{f}" for f in _ENDPOINT),
            *(f"after_{f}" for f in _ENDPOINT), "status", "warnings")
-
 
 
 class Report:
@@ -45,10 +45,9 @@ class Report:
         for outcome in outcomes:
             self.setups += 1
             self.counts[outcome.status] += 1
-            if outcome.status == SKIPPED and ("running" in outcome.reason or "in use" in outcome.reason):
-                self.live += 1
-            if self.policy is not None:
-                self.accounts.update(row["status"] for row in account_rows(outcome, self.policy) if row.get("account"))
+            self.live += outcome.live
+            if self.policy is not None and outcome.plan is not None:
+                self.accounts.update(account_status(outcome, account, self.policy) for account in outcome.plan.accounts)
             if self.keep:
                 self.outcomes.append(outcome)
 
@@ -92,12 +91,17 @@ def account_rows(outcome: Outcome, policy: Policy) -> list[dict]:
         before = {f"before_{f}": getattr(account.incoming, f) for f in _ENDPOINT}
         after = {f"after_{f}": values.get(f, getattr(account.incoming, f)) for f in _ENDPOINT}
         notes = "; ".join(n.message for n in plan.notes if n.account == account.key)
-        status = plan.status(account, policy)
-        if status == WILL_MIGRATE and outcome.written:
-            status = "migrated"
         rows.append({**base, "account": account.label, **before, **after,
-                     "status": status if outcome.status != FAILED else FAILED, "warnings": notes})
+                     "status": account_status(outcome, account, policy), "warnings": notes})
     return rows
+
+
+def account_status(outcome: Outcome, account: Account, policy: Policy) -> str:
+    """The account's status in the report: ``migrated`` once written, ``failed`` with its setup."""
+    if outcome.status == FAILED:
+        return FAILED
+    status = outcome.plan.status(account, policy)  # type: ignore[union-attr]
+    return "migrated" if status == WILL_MIGRATE and outcome.written else status
 
 
 class ReportFile:

@@ -39,6 +39,7 @@ class Outcome:
     written: bool = False
     diff: str = ""  #: the unified diff of the setup's files, passwords masked
     home: str = ""  #: the home (or path given) it was found in
+    live: bool = False  #: skipped because its client is running
 
     def light(self, with_diff: bool = True) -> Outcome:
         """The outcome without the documents (the diff kept as text, if asked for): small enough to
@@ -70,7 +71,7 @@ def examine(path: Path, parser: Parser, policy: Policy, root: Optional[Path] = N
     try:
         live = parser.live(path)
         if live:
-            return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}"), reader
+            return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}", live=True), reader
         plan = plan_setup(reader, parser, policy, shown, _login_name(os.lstat(path).st_uid))
     except SkipFile as skip:
         return Outcome(shown, SKIPPED, parser.client, reason=str(skip)), reader

@@ -125,3 +125,17 @@ def test_links_out_of_a_home_are_never_followed(tmp_path: Path, state: Path, cap
     assert f"{attacker / '.fetchmailrc'}: a symbolic link" in err and f"{attacker / '.muttrc'}: a symbolic link" in err
     assert "outside the home" in err
     assert (attacker / ".fetchmailrc").is_symlink() and (attacker / ".muttrc").is_symlink()
+
+
+def test_setups_of_running_clients_are_counted_and_left_alone(tmp_path: Path, state: Path, capsys) -> None:
+    homes = tmp_path / "homes"
+    for name in ("busy", "idle"):
+        (homes / name).mkdir(parents=True)
+        (homes / name / ".fetchmailrc").write_text("poll pop.lboro.ac.uk proto pop3 user u pass p\n")
+    (homes / "busy" / ".fetchmail.pid").write_text(f"{os.getpid()}\n")
+    before = (homes / "busy" / ".fetchmailrc").read_bytes()
+    main(["apply", "--homes", str(homes), "--report", str(tmp_path / "report.json")])
+    assert "1 skipped because the client is running" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "report.json").read_text())["summary"]
+    assert summary["skipped_live"] == 1 and summary["accounts"] == {"migrated": 1}
+    assert (homes / "busy" / ".fetchmailrc").read_bytes() == before
