@@ -97,13 +97,19 @@ def write_atomic(
         os.close(folder)
 
 
+def is_within(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or below it, by name (links are not resolved)."""
+    path, folder = path.absolute(), folder.absolute()
+    return path == folder or folder in path.parents
+
+
 def _open_folder(folder: Path, root: Optional[Path]) -> int:
     """A descriptor of ``folder``; below ``root``, each component opened without following a link."""
     flags = os.O_RDONLY | os.O_DIRECTORY
     if root is None:
         return os.open(folder, flags)
     root, folder = root.absolute(), folder.absolute()
-    if folder != root and root not in folder.parents:
+    if not is_within(folder, root):
         raise SkipFile(f"{folder}: outside the home {root}; left alone")
     fd = os.open(root, flags | os.O_NOFOLLOW)
     for part in folder.relative_to(root).parts:

@@ -17,6 +17,7 @@ from migrate.engine import plan_setup
 from migrate.errors import MigrateError
 from migrate.errors import SkipFile
 from migrate.files import Ownership
+from migrate.files import is_within
 from migrate.files import Source
 from migrate.files import read_source
 from migrate.files import sha256
@@ -104,15 +105,11 @@ def _write(source: Source, after: bytes, client: str, plan: Plan, run: Run, root
 def restore(run: Run, force: bool, within: Optional[Path] = None) -> list[Outcome]:
     """Put back the bytes each file had before ``run`` (only those under ``within``, if given);
     files changed since need ``force``."""
-    entries = [e for e in reversed(run.manifest["files"]) if within is None or _is_under(Path(e["path"]), within)]
+    entries = [e for e in reversed(run.manifest["files"]) if within is None or is_within(Path(e["path"]), within)]
     outcomes = [_restore_file(run, entry, force) for entry in entries]
     if any(outcome.written for outcome in outcomes):
         run.mark_restored()
     return outcomes
-
-
-def _is_under(path: Path, folder: Path) -> bool:
-    return path == folder.absolute() or folder.absolute() in path.parents
 
 
 def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
