@@ -53,7 +53,6 @@ class GconfAccount:
 class GconfFile(FileDocument):
     accounts: tuple[GconfAccount, ...] = ()
 
-
     def value(self, field: Field) -> str:
         return unescape_twice(self.tokens[field.index].text)
 
@@ -76,15 +75,17 @@ def parse_gconf(data: bytes, path: str) -> GconfFile:
         fields = []
         for field in _FIELD.finditer(text, value.start(1), value.end(1)):
             group = 2 if field.group(1) else 4
-            tokens.append(Token("TEXT", text[pos : field.start(group)]))
+            if field.start(group) > pos:
+                tokens.append(Token("TEXT", text[pos : field.start(group)]))
             fields.append(Field(root.get("uid", ""), field.group(1) or field.group(3), len(tokens)))
             tokens.append(Token("VALUE", field.group(group)))
             pos = field.end(group)
         source = root.find("source")
         accounts.append(GconfAccount(root.get("uid", ""), root.get("name", ""),
                                      source is not None and source.get("keep-on-server") in ("true", "yes"), tuple(fields)))
-    tokens.append(Token("TEXT", text[pos:]))
-    return GconfFile(tuple(t for t in tokens if t.text or t.kind == "VALUE"), path, tuple(accounts))
+    if pos < len(text):
+        tokens.append(Token("TEXT", text[pos:]))
+    return GconfFile(tuple(tokens), path, tuple(accounts))
 
 
 def _accounts_span(text: str) -> tuple[int, int]:

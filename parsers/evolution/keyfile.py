@@ -32,7 +32,6 @@ class KeyFile(FileDocument):
     entries: tuple[Entry, ...] = ()
     groups: tuple[tuple[str, int], ...] = ()  #: (name, token index of its header)
 
-
     def entry(self, group: str, key: str) -> Optional[Entry]:
         found = [e for e in self.entries if e.group == group and e.key == key]
         return found[-1] if found else None
@@ -116,7 +115,8 @@ class KeyFileEditor:
         for group, keys in self.added.items():
             lines = "".join(f"{key}={escape(value)}{newline}" for key, value in keys.items())
             if group in bounds and group not in self.dropped_groups:
-                edits.append(Edit(self._after_last_entry(group, bounds[group]), self._after_last_entry(group, bounds[group]), lines))
+                at = self._after_last_entry(group, bounds[group])
+                edits.append(Edit(at, at, lines))
             else:
                 tail.append(f"{newline}[{group}]{newline}{lines}")
         if tail:
