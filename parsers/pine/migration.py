@@ -19,6 +19,7 @@ from parsers.pine.pinerc import value_of
 _DROPPED = frozenset({"pop3", "pop", "secure", "notls", "nostarttls", "anonymous", "authuser", "tryssl", "tls",
                       "starttls", "tls-sslv23", "norsh"}) | SSL_SWITCHES
 _INBOX_COLLECTION = re.compile(r"(?i)INBOX[./]?(?=\[)")
+_SECURITY = SSL_SWITCHES | {"tls", "starttls"}  #: where the new security switch is written, if one stood
 TIMEOUTS = ("rsh-open-timeout", "ssh-open-timeout")
 
 
@@ -30,13 +31,8 @@ def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
     security = str(values.get("security", endpoint.security))
     port = int(str(values.get("port", endpoint.port)))
     user = values.get("username", endpoint.username)
-    kept = [(n, v) for n, v in spec.switches
-            if n.lower() not in _DROPPED and not (n.lower() == "service" and (v or "").lower() == "pop3")
-            and n.lower() != "user"]
-    switches = [("ssl" if security == "ssl" else "tls", None)] if security in ("ssl", "starttls") else []
-    switches += [(n, v) for n, v in kept if not (spec.service == "smtp" and n.lower() == "submit" and security == "ssl")]
-    if user is not None:
-        switches.append((_written(spec, "user") or "user", str(user)))
+    wanted = {"ssl": "ssl", "starttls": "tls"}.get(security)
+    switches = _switches(spec, wanted, None if user is None else str(user), security)
     renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
     mailbox = _INBOX_COLLECTION.sub("", spec.mailbox) if "[" in spec.mailbox else renames.get(spec.mailbox, spec.mailbox)
     explicit = spec.port is not None or spec.service == "smtp"
@@ -44,9 +40,23 @@ def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
     return Spec(spec.lead, host, port if explicit else None, tuple(switches), mailbox, spec.braces)
 
 
-def _written(spec: Spec, name: str) -> Optional[str]:
-    found = spec.switch(name)
-    return found[0] if found else None
+def _switches(spec: Spec, wanted: Optional[str], user: Optional[str], security: str) -> list[tuple[str, Optional[str]]]:
+    """The switches with the security and user ones set where they stood (new ones: security first,
+    user last) and the obsolete ones dropped; the others keep their place and spelling."""
+    switches: list[tuple[str, Optional[str]]] = []
+    for name, value in spec.switches:
+        lower = name.lower()
+        if lower == "user":
+            if user is not None:
+                switches.append((name, user))
+                user = None
+        elif wanted is not None and lower in _SECURITY:
+            switches.append((name, value) if lower == wanted else (wanted, None))
+            wanted = None
+        elif lower not in _DROPPED and not (lower == "service" and (value or "").lower() == "pop3") and not (
+                spec.service == "smtp" and lower == "submit" and security == "ssl"):
+            switches.append((name, value))
+    return ([(wanted, None)] if wanted else []) + switches + ([("user", user)] if user is not None else [])
 
 
 def rewrite(pinerc: Pinerc, names: list[Name], account: Account, changes: list[Change]) -> dict[int, str]:

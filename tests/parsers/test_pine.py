@@ -113,3 +113,9 @@ def test_a_pop_mail_drop_becomes_the_imap_inbox() -> None:
 def test_other_servers_are_left_alone() -> None:
     data = b"inbox-path={imap.example.org/user=x}INBOX.a\nsmtp-server=mail.example.org\n"
     assert not plan_data(data, PARSER, load_policy(), "p").changed
+
+
+def test_switches_keep_their_place_and_spelling() -> None:
+    data = b"inbox-path={imap.lboro.ac.uk/User=ab/novalidate-cert/SSL/secure}INBOX\n"
+    after = plan_data(data, PARSER, load_policy(), "p", "ab").only.after.to_bytes()
+    assert after.startswith(b"inbox-path={staff-mail.lboro.ac.uk/User=ab@lboro.ac.uk/novalidate-cert/SSL}INBOX\n")
