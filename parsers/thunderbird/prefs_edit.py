@@ -102,18 +102,13 @@ def _insertions(source: PrefsFile, added: dict[str, Value]) -> list[Edit]:
     """New statements at their sorted place among the existing ones (Thunderbird sorts by line)."""
     newline = source.newline
     lines = [f"user_pref({escape(name)}, {literal(value)});" for name, value in added.items()]
-    existing = [(source.render_range(p.first, p.last + 1), p.first) for p in source.prefs]
-    ordered = sorted(existing)
+    ordered = sorted((source.render_range(p.first, p.last + 1), p.first) for p in source.prefs)
+    texts, end = [text for text, _ in ordered], len(source.tokens)
     at: dict[int, list[str]] = defaultdict(list)
     for line in sorted(lines):
-        place = bisect.bisect_right([text for text, _ in ordered], line)
-        at[ordered[place][1] if place < len(ordered) else len(source.tokens)].append(line)
-    edits = []
-    for position, group in at.items():
-        if position < len(source.tokens):
-            edits.append(Edit(position, position, "".join(line + newline for line in group)))
-        else:
-            text = source.render()
-            lead = "" if not text or text.endswith(("\n", "\r")) else newline
-            edits.append(Edit(position, position, lead + "".join(line + newline for line in group)))
-    return edits
+        place = bisect.bisect_right(texts, line)
+        at[ordered[place][1] if place < len(ordered) else end].append(line)
+    text = source.render()
+    unended = text and not text.endswith(("\n", "\r"))  # a last line without its line end
+    return [Edit(position, position, (newline if position == end and unended else "") + newline.join(group) + newline)
+            for position, group in at.items()]
