@@ -9,6 +9,7 @@ whose lock is held (Thunderbird running) is left alone.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Iterator
 from typing import Optional
@@ -50,6 +51,11 @@ class ParsedProfile:
     @property
     def files(self) -> dict[str, Document]:
         return self.profile.files
+
+    @functools.cached_property
+    def mails(self) -> dict[str, neutral.MailAccount]:
+        """The profile's mail accounts by key, worked out once for both reading and rewriting."""
+        return {mail.key: mail for mail in neutral.mail_accounts(self.profile)}
 
 
 class ThunderbirdParser(Parser):
@@ -93,7 +99,7 @@ class ThunderbirdParser(Parser):
     def accounts(self, parsed: ParsedProfile) -> list[Account]:
         profile = parsed.profile
         found = []
-        for mail in neutral.mail_accounts(profile):
+        for mail in parsed.mails.values():
             pref = profile.prefs.get(f"mail.account.{mail.key}.server")
             line = profile.prefs.position(pref.first)[0] if pref else 1
             found.append(neutral.account(profile, mail, parsed.origins, line))
@@ -103,7 +109,6 @@ class ThunderbirdParser(Parser):
         self, parsed: ParsedProfile, accounts: list[Account], changes: list[Change]
     ) -> tuple[dict[str, Document], list[Note]]:
         editor = PrefsEditor(parsed.profile)
-        mails = {mail.key: mail for mail in neutral.mail_accounts(parsed.profile)}
         notes: list[Note] = []
         moves = []
         forget: set[str] = set()
@@ -111,7 +116,7 @@ class ThunderbirdParser(Parser):
             mine = [change for change in changes if change.account == account.key]
             incoming = [c for c in mine if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
             outgoing = [c for c in mine if c.field.startswith("outgoing.") and c.field != "outgoing.password"]
-            mail = mails[account.key]
+            mail = parsed.mails[account.key]
             if incoming and mail.type == "pop3":
                 replace_pop(editor, mail, account, incoming, notes)
             elif incoming:
