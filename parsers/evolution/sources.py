@@ -40,7 +40,6 @@ class UriText(FileDocument):
     """A file kept as text, with each ``folder://`` URI in an attribute as its own token."""
 
 
-
 def parse_uri_text(data: bytes, path: str) -> UriText:
     text, tokens, pos = decode(data), [], 0
     for match in _FILTER_URI.finditer(text):

@@ -39,7 +39,6 @@ class FetchmailDocument(FileDocument):
     entries: tuple[Entry, ...] = ()
 
 
-
 class FetchmailParser(Parser):
     name = "fetchmailrc"
     client = "fetchmail"

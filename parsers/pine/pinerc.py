@@ -41,7 +41,6 @@ class Pinerc(FileDocument):
     lines: tuple[tuple[str, int], ...] = ()  #: (variable, token index of its name) for every variable line
 
 
-
 def parse_pinerc(data: bytes, path: str) -> Pinerc:
     text = decode(data)
     tokens: list[Token] = []
