@@ -7,6 +7,7 @@ Latin-1, stray binary) survives ``decode`` and ``encode`` unchanged, and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Iterable
 from typing import NamedTuple
@@ -41,13 +42,17 @@ class Document:
     tokens: tuple[Token, ...]
 
     def render(self) -> str:
-        return "".join(token.text for token in self.tokens)
+        return self._text
+
+    @functools.cached_property
+    def _text(self) -> str:
+        return "".join([token.text for token in self.tokens])
 
     def render_range(self, start: int, end: int) -> str:
-        return "".join(token.text for token in self.tokens[start:end])
+        return "".join([token.text for token in self.tokens[start:end]])
 
     def render_redacted(self) -> str:
-        return "".join(REDACTED if token.secret else token.text for token in self.tokens)
+        return "".join([REDACTED if token.secret else token.text for token in self.tokens])
 
     def to_bytes(self) -> bytes:
         return encode(self.render())

@@ -80,8 +80,8 @@ def json_entry(outcome: Outcome, policy: Policy, with_diff: bool) -> dict:
     if outcome.plan is not None:
         plan = outcome.plan
         entry["accounts"] = [_account_json(a, plan.status(a, policy)) for a in plan.accounts]
-        entry["changes"] = [dataclasses.asdict(c) for c in plan.changes]
-        entry["notes"] = [dataclasses.asdict(n) for n in plan.notes]
+        entry["changes"] = plan.changes
+        entry["notes"] = plan.notes
         if with_diff:
             entry["diff"] = outcome.diff
     entry["written"] = outcome.written
@@ -96,7 +96,8 @@ class JsonStream:
         stream.write("{\n" + f'  "command": {json.dumps(command)},\n  "policy": {json.dumps(policy.source)},\n  "files": [')
 
     def add(self, outcome: Outcome) -> None:
-        entry = json.dumps(json_entry(outcome, self.policy, self.with_diff), indent=2).replace("\n", "\n    ")
+        # one line per setup: grep-friendly, and json's C encoder only writes without indentation
+        entry = json.dumps(json_entry(outcome, self.policy, self.with_diff), default=_fields)
         self.stream.write(("\n    " if self.first else ",\n    ") + entry)
         self.first = False
 
@@ -115,6 +116,11 @@ def to_json(command: str, report: Report, policy: Policy, run: Optional[str] = N
 
 
 def _account_json(account: Account, status: str) -> dict:
-    data = dataclasses.asdict(account)
-    data["status"] = status
-    return data
+    return {**vars(account), "status": status}
+
+
+def _fields(value: object) -> dict:
+    """A dataclass as JSON (what ``dataclasses.asdict`` gives, without its deep copies)."""
+    if dataclasses.is_dataclass(value):
+        return vars(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from migrate.diff import unified_diff
+from migrate.engine import FilePlan
 from migrate.engine import Plan
 from migrate.engine import plan_setup
 from migrate.errors import MigrateError
@@ -87,19 +88,21 @@ def apply(path: Path, parser: Parser, policy: Policy, run: Run, root: Optional[P
     if outcome.status != CHANGED or outcome.plan is None:
         return outcome
     try:
-        for file in outcome.plan.files:
-            if file.changed:
-                _write(reader.sources[file.path], file.after.to_bytes(), parser.client, outcome.plan, run, root)
+        _write(reader, [file for file in outcome.plan.files if file.changed], parser.client, outcome.plan, run, root)
     except (MigrateError, OSError) as error:
         reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
         return dataclasses.replace(outcome, status=FAILED, reason=reason)
     return dataclasses.replace(outcome, written=True)
 
 
-def _write(source: Source, after: bytes, client: str, plan: Plan, run: Run, root: Optional[Path]) -> None:
-    entry = run.record(source, after, client, plan.changes)
-    write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat, root=root)
-    run.done(entry)
+def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, run: Run, root: Optional[Path]) -> None:
+    """Every file backed up and the manifest saved (once) before the first is replaced."""
+    written = [(reader.sources[file.path], file.after.to_bytes()) for file in files]
+    entries = [run.record(source, after, client, plan.changes) for source, after in written]
+    run.save()
+    for (source, after), entry in zip(written, entries):
+        write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat, root=root)
+        run.done(entry)
 
 
 def restore(run: Run, force: bool, within: Optional[Path] = None) -> list[Outcome]:

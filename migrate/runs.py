@@ -60,7 +60,7 @@ class Run:
         return cls(state_dir / "runs" / run_id / part, manifest)
 
     def record(self, source: Source, after: bytes, client: str, changes: list[Change]) -> dict:
-        """Back the file up and note it as pending; call ``done`` once it is replaced."""
+        """Back the file up and note it as pending: ``save`` before replacing it, ``done`` after."""
         if not self.directory.exists():
             self.directory.parent.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             for private in (self.directory.parent.parent, self.directory.parent, self.directory, self.directory / "files"):
@@ -80,7 +80,6 @@ class Run:
             ],
         }
         self.manifest["files"].append(entry)
-        self.save()
         return entry
 
     def done(self, entry: dict) -> None:

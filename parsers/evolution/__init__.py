@@ -111,14 +111,18 @@ def _process_of_owner(path: Path, names: tuple[bytes, ...]) -> Optional[str]:
         owner = os.lstat(path).st_uid
     except OSError:
         return None
-    for process in Path("/proc").glob("[0-9]*"):
-        try:
-            if process.stat().st_uid != owner:
+    with os.scandir("/proc") as processes:
+        for process in processes:
+            if not process.name.isdigit():
                 continue
-            program = os.path.basename((process / "cmdline").read_bytes().split(b"\0")[0])
-        except OSError:
-            continue
-        for name in names:
-            if program == name or program.startswith(name + b"-2."):
-                return name.decode()
+            try:
+                if process.stat(follow_symlinks=False).st_uid != owner:
+                    continue
+                with open(f"/proc/{process.name}/cmdline", "rb") as cmdline:
+                    program = os.path.basename(cmdline.read().split(b"\0")[0])
+            except OSError:
+                continue
+            for name in names:
+                if program == name or program.startswith(name + b"-2."):
+                    return name.decode()
     return None

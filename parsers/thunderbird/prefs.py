@@ -7,14 +7,18 @@ next save, so we never write on top of one.
 from __future__ import annotations
 
 import dataclasses
+import re
+from typing import NamedTuple
 from typing import Optional
 from typing import Union
 
 from migrate.document import FileDocument
+from migrate.document import Token
 from migrate.document import decode
 from migrate.errors import ParseError
 from parsers.thunderbird.prefs_lexer import Lexeme
 from parsers.thunderbird.prefs_lexer import PrefsSyntaxError
+from parsers.thunderbird.prefs_lexer import string_literal
 from parsers.thunderbird.prefs_lexer import tokenize
 
 Value = Union[str, int, bool]
@@ -22,8 +26,7 @@ _INT_RANGE = range(-(2**31), 2**31)
 _TRIVIA = frozenset({"WS", "COMMENT", "BOM", "IGNORED"})
 
 
-@dataclasses.dataclass(frozen=True)
-class Pref:
+class Pref(NamedTuple):
     name: str
     value: Value
     first: int  #: token index of ``user_pref``
@@ -45,17 +48,89 @@ class PrefsFile(FileDocument):
 def parse_prefs(data: bytes, path: str) -> PrefsFile:
     text = decode(data)
     try:
-        lexemes = list(tokenize(text))
-        prefs = _Statements(lexemes).parse()
+        tokens, prefs = statements_as_written(text) or statements(text)
     except PrefsSyntaxError as error:
         before = text[: error.offset]
         line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
         col = error.offset - max(before.rfind("\n"), before.rfind("\r")) if line > 1 else error.offset + 1
         raise ParseError(path, line, col, error.message) from None
+    return PrefsFile(tuple(tokens), path, tuple(prefs), {pref.name: pref for pref in prefs})
+
+
+def statements(text: str) -> tuple[list[Token], list[Pref]]:
+    """Tokens and statements of any text Gecko accepts, through the general lexer and grammar."""
+    lexemes = list(tokenize(text))
+    prefs = _Statements(lexemes).parse()
     # Netscape-era profiles kept passwords in clear text: never show one
     secret = {i for pref in prefs if pref.name.endswith(".password") for i in range(pref.value_first, pref.value_last + 1)}
-    tokens = tuple(lexeme.token._replace(secret=True) if i in secret else lexeme.token for i, lexeme in enumerate(lexemes))
-    return PrefsFile(tokens, path, tuple(prefs), {pref.name: pref for pref in prefs})
+    return [lexeme.token._replace(secret=True) if i in secret else lexeme.token for i, lexeme in enumerate(lexemes)], prefs
+
+
+_STRING = r'"(?:[^"\\\r\n\0]|\\[^\r\n\0])*"'
+_BLANK = r"[ \t\v\f\r\n]"
+#: a blank run, a line comment, or a statement with the blanks after it
+_AS_WRITTEN = re.compile(
+    rf"({_BLANK}+)|((?://|#)[^\r\n\0]*)"
+    rf"|user_pref\(({_STRING})(, ?)(?:({_STRING})|(true|false)|(-)?([0-9]+))\);({_BLANK}*)"
+)
+_KEYWORD, _LPAREN, _COMMA, _SPACE = Token("KEYWORD", "user_pref"), Token("LPAREN", "("), Token("COMMA", ","), Token("WS", " ")
+_MINUS, _RPAREN, _SEMI = Token("MINUS", "-"), Token("RPAREN", ")"), Token("SEMI", ";")
+
+
+def statements_as_written(text: str) -> Optional[tuple[list[Token], list[Pref]]]:
+    """The same as :func:`statements`, one match per statement, for files in the form Thunderbird writes.
+
+    None for anything else (block comments, odd spacing, raw newlines in strings, NUL,
+    errors): the general path then reads the file, or locates its error.
+    """
+    tokens: list[Token] = []
+    prefs: list[Pref] = []
+    pos = 0
+    if text.startswith("\ufeff"):
+        tokens.append(Token("BOM", "\ufeff"))
+        pos = 1
+    match = _AS_WRITTEN.match
+    while pos < len(text):
+        found = match(text, pos)
+        if found is None:
+            return None
+        pos = found.end()
+        blank, comment, name_text, comma, literal, boolean, minus, digits, after = found.groups()
+        if blank is not None:
+            tokens.append(Token("WS", blank))
+            continue
+        if comment is not None:
+            tokens.append(Token("COMMENT", comment))
+            continue
+        try:
+            name = _string_value(text, found.start(3), name_text)
+            value: Value = _string_value(text, found.start(5), literal) if literal is not None else 0
+        except PrefsSyntaxError:
+            return None
+        first = len(tokens)
+        tokens += (_KEYWORD, _LPAREN, Token("STRING", name_text), _COMMA, _SPACE) if comma == ", " else (
+            _KEYWORD, _LPAREN, Token("STRING", name_text), _COMMA)
+        secret = name.endswith(".password")
+        value_first = len(tokens)
+        if literal is not None:
+            tokens.append(Token("STRING", literal, secret))
+        elif boolean is not None:
+            value = boolean == "true"
+            tokens.append(Token("KEYWORD", boolean, secret))
+        else:
+            value = -int(digits) if minus else int(digits)
+            if value not in _INT_RANGE:
+                return None
+            if minus:
+                tokens.append(_MINUS._replace(secret=True) if secret else _MINUS)
+            tokens.append(Token("INT", digits, secret))
+        prefs.append(Pref(name, value, first, value_first, len(tokens) - 1, len(tokens) + 1))
+        tokens += (_RPAREN, _SEMI, Token("WS", after)) if after else (_RPAREN, _SEMI)
+    return tokens, prefs
+
+
+def _string_value(text: str, start: int, literal: str) -> str:
+    return literal[1:-1] if "\\" not in literal else string_literal(text, start)[1]
 
 
 class _Statements:

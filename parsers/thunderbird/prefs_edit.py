@@ -100,6 +100,8 @@ def _removal(source: PrefsFile, pref: Pref) -> Edit:
 
 def _insertions(source: PrefsFile, added: dict[str, Value]) -> list[Edit]:
     """New statements at their sorted place among the existing ones (Thunderbird sorts by line)."""
+    if not added:
+        return []
     newline = source.newline
     lines = [f"user_pref({escape(name)}, {literal(value)});" for name, value in added.items()]
     ordered = sorted((source.render_range(p.first, p.last + 1), p.first) for p in source.prefs)

@@ -68,7 +68,7 @@ def tokenize(text: str) -> Iterator[Lexeme]:
             yield Lexeme(Token("COMMENT", text[pos : end + 2]), pos)
             pos = end + 2
         elif char in "\"'":
-            end, value = _string(text, pos)
+            end, value = string_literal(text, pos)
             yield Lexeme(Token("STRING", text[pos:end]), pos, value)
             pos = end
         elif char.isdigit() and char.isascii():  # digits run into letters: 100foo
@@ -77,7 +77,7 @@ def tokenize(text: str) -> Iterator[Lexeme]:
             raise PrefsSyntaxError(pos, "unexpected character" if char != "/" else "lone '/' is not a comment")
 
 
-def _string(text: str, start: int) -> tuple[int, str]:
+def string_literal(text: str, start: int) -> tuple[int, str]:
     """The end offset of the string literal at ``start`` and its value."""
     quote, pos, out = text[start], start + 1, bytearray()
     end, backslash = text.find(quote, pos), text.find("\\", pos)

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from migrate.errors import ParseError
 from parsers.thunderbird.prefs import parse_prefs
+from parsers.thunderbird.prefs import statements
+from parsers.thunderbird.prefs import statements_as_written
 from parsers.thunderbird.prefs_lexer import escape
 
 
@@ -107,3 +109,35 @@ STATEMENT = st.builds(
 @given(st.lists(STATEMENT, max_size=8).map("".join))
 def test_generated_files_round_trip(text: str) -> None:
     values(text)
+
+
+
+_TEXT = st.text(max_size=12).filter(lambda s: "\0" not in s and not any(0xD800 <= ord(c) <= 0xDFFF for c in s))
+#: (statement, whether it is one the general path must read): bad escapes, overflows and NUL are
+UNUSUAL = st.sampled_from(['"\\x00"', '"\\q"', "-2147483649", "2147483648"])
+WRITTEN = st.builds(
+    lambda name, value, comma, end: (f"user_pref({escape(name)},{comma}{value[0]});{end[0]}", value[1] or end[1]),
+    _TEXT,
+    st.one_of(st.sampled_from(["true", "false", "-0", "0100", "2147483647", "-2147483648"]),
+              st.integers(-(2**31), 2**31 - 1).map(str), _TEXT.map(escape)).map(lambda v: (v, False))
+    | UNUSUAL.map(lambda v: (v, True)),
+    st.sampled_from(["", " "]),
+    st.sampled_from(["\n", "\r\n", "\n\n", " // note\n", "# note\r\n", ""]).map(lambda e: (e, False))
+    | st.just(("\0", True)),
+)
+
+
+@given(st.sampled_from(["", "\ufeff", "// Mozilla User Preferences\n\n"]), st.lists(WRITTEN, max_size=8),
+       st.sampled_from(["", 'user_pref("x.password", "secret");\n', 'user_pref("y.password", -1);']))
+def test_statements_as_written_read_the_same_as_the_general_path(head: str, body: list, tail: str) -> None:
+    text = head + "".join(statement for statement, _ in body) + tail
+    fast = statements_as_written(text)
+    assert (fast is None) == any(unusual for _, unusual in body)
+    if fast is not None:
+        assert fast == statements(text)
+
+
+def test_statements_as_written_leave_anything_unusual_to_the_general_path() -> None:
+    for text in ['user_pref("a",  1);', "user_pref('a', 1);", 'user_pref("a", +1);', "/* c */", 'user_pref("a", "\\x00");',
+                 'user_pref("a", "x\ny");', 'user_pref("a", 1)\0']:
+        assert statements_as_written(text) is None, text

@@ -5,6 +5,8 @@
 Prints, per phase: setups, MB, seconds, setups/s, MB/s and peak memory (the
 main process and the largest worker); the floor reads every file the
 parsers claim, backs it up and writes it back atomically, with no parsing.
+Apply and the floor take turns for ``--rounds`` rounds (fsync times wander),
+and the medians count.
 It also times ``mailmigrate --version`` and ``plan`` with one job against two.
 """
 from __future__ import annotations
@@ -43,7 +45,7 @@ def phase(args: list[str], env: dict) -> dict:
     return json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def measure(homes: int, jobs: int) -> None:
+def measure(homes: int, jobs: int, rounds: int) -> None:
     import os
 
     work = Path(tempfile.mkdtemp(prefix="mailmigrate-bench-"))
@@ -51,24 +53,28 @@ def measure(homes: int, jobs: int) -> None:
         made = make_homes(work / "homes", homes)
         size = sum(p.stat().st_size for p in (work / "homes").rglob("*") if p.is_file()) / 1e6
         env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(work / "state"), "PYTHONPATH": str(Path.cwd())}
-        print(f"{homes} homes, {made['setups']} setups, {size:.1f} MB, {jobs} job(s)")
-        results = {}
-        for name, args in (("scan", ["scan", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"]),
-                           ("plan", ["plan", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"]),
-                           ("apply", ["apply", "--homes", str(work / "homes"), "--jobs", str(jobs), "--json"])):
-            results[name] = phase(args, {**env})
-        shutil.rmtree(work / "homes")
-        make_homes(work / "homes", homes)
-        results["floor"] = phase(["floor", str(work / "homes"), str(work / "floor-state"), str(jobs)], env)
-        for name, result in results.items():
-            seconds = result["seconds"]
+        print(f"{homes} homes, {made['setups']} setups, {size:.1f} MB, {jobs} job(s), apply and floor {rounds} round(s) each")
+        tree = ["--homes", str(work / "homes"), "--jobs", str(jobs), "--json"]
+        results = {"scan": [phase(["scan", *tree], env)], "plan": [phase(["plan", *tree], env)], "apply": [], "floor": []}
+        for number in range(rounds):  # apply and floor take turns, so a slow spell of the disk hits both
+            if number:
+                shutil.rmtree(work / "homes")
+                make_homes(work / "homes", homes)
+            results["apply"].append(phase(["apply", *tree], env))
+            shutil.rmtree(work / "homes")
+            make_homes(work / "homes", homes)
+            results["floor"].append(phase(["floor", str(work / "homes"), str(work / f"floor-{number}"), str(jobs)], env))
+        for name, runs in results.items():
+            seconds = statistics.median(run["seconds"] for run in runs)
+            main_mb, worker_mb = max(run["main_mb"] for run in runs), max(run["worker_mb"] for run in runs)
             print(f"  {name:6} {seconds:7.2f} s  {made['setups'] / seconds:8.0f} setups/s  {size / seconds:6.2f} MB/s"
-                  f"  peak {result['main_mb']:6.1f} MB main, {result['worker_mb']:6.1f} MB largest worker")
-        print(f"  apply / floor: {results['apply']['seconds'] / results['floor']['seconds']:.2f}x")
+                  f"  peak {main_mb:6.1f} MB main, {worker_mb:6.1f} MB largest worker")
+        ratios = [a["seconds"] / f["seconds"] for a, f in zip(results["apply"], results["floor"])]
+        print(f"  apply / floor: {statistics.median(ratios):.2f}x (each round: {', '.join(f'{r:.2f}' for r in ratios)})")
         if jobs > 1:
-            one = phase(["plan", "--homes", str(work / "homes"), "--jobs", "1", "--json"], env)["seconds"]
-            print(f"  plan with 1 job: {one:.2f} s; with {jobs}: {results['plan']['seconds']:.2f} s;"
-                  f" speed-up {one / results['plan']['seconds']:.2f}x")
+            one = phase(["plan", *tree[:-3], "--jobs", "1", "--json"], env)["seconds"]
+            print(f"  plan with 1 job: {one:.2f} s; with {jobs}: {results['plan'][0]['seconds']:.2f} s;"
+                  f" speed-up {one / results['plan'][0]['seconds']:.2f}x")
         times = []
         for _ in range(7):
             start = time.perf_counter()
@@ -83,9 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--homes", type=int, action="append", default=[])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="apply and floor runs, taking turns; the median counts")
     args = parser.parse_args()
     for homes in args.homes or [1000]:
-        measure(homes, args.jobs)
+        measure(homes, args.jobs, args.rounds)
 
 
 if __name__ == "__main__":
