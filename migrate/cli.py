@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--home", metavar="DIR", type=Path, help="undo only the files under DIR")
     undo.add_argument("--force", action="store_true", help="also restore files changed since the run")
     undo.add_argument("--json", action="store_true", help="print JSON for scripts")
+    check = commands.add_parser("verify", parents=[common, paths], help="log in to the service with each account's settings")
+    check.add_argument("--cafile", metavar="FILE", help="trust the certificates in FILE (default: the system's)")
+    check.add_argument("--password-file", metavar="FILE", type=Path,
+                       help="the password, on the first line of FILE (default: $MAILMIGRATE_PASSWORD, or a prompt)")
+    check.add_argument("--send-test", metavar="ADDRESS", help="also send a test message to ADDRESS from each account")
+    check.add_argument("--timeout", metavar="SECONDS", type=float, default=15.0, help="give up on a server after this")
     commands.add_parser("runs", parents=[common], help="list the recorded runs")
     commands.add_parser("policy", parents=[common], help="print the policy, commented, as a start for another site")
     commands.add_parser("formats", parents=[common], help="list the client formats the parser plugins read")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -16,8 +18,10 @@ from migrate.batch import homes_listed
 from migrate.batch import keep_home
 from migrate.batch import run_jobs
 from migrate.dates import parse_when
+from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_OK
 from migrate.exitcodes import EXIT_USAGE
+from migrate.model import Account
 from migrate.output import JsonStream
 from migrate.output import plan_text
 from migrate.output import scan_text
@@ -74,8 +78,13 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
 
 
 def scan(args: argparse.Namespace, policy: Policy) -> int:
-    report = _run(args, policy, "scan", lambda outcome: None, keep=True)
-    sys.stdout.write(to_json("scan", report, policy) if args.json else scan_text(report, policy))
+    if args.json:
+        stream = JsonStream(sys.stdout, "scan", policy)
+        report = _run(args, policy, "scan", stream.add)
+        stream.close(report)
+    else:  # the table is aligned, so its rows wait for the last one
+        report = _run(args, policy, "scan", lambda outcome: None, keep=True)
+        sys.stdout.write(scan_text(report, policy))
     return report.return_code()
 
 
@@ -136,6 +145,67 @@ def restore_command(args: argparse.Namespace, policy: Policy) -> int:
     return report.return_code()
 
 
+def verify_command(args: argparse.Namespace, policy: Policy) -> int:
+    import json
+    import ssl
+
+    from migrate import verify
+
+    found: list[tuple[Outcome, Account]] = []
+
+    def collect(outcome: Outcome) -> None:
+        found.extend((outcome, account) for account in (outcome.plan.accounts if outcome.plan else ()))
+
+    _run(args, policy, "scan", collect)
+    mine = [(outcome, account) for outcome, account in found if verify.of_service(account, policy)]
+    try:
+        tls = ssl.create_default_context(cafile=args.cafile)
+    except (OSError, ssl.SSLError) as error:
+        _usage(f"--cafile {args.cafile}: {error.strerror or error}")
+    settings = verify.Settings(_passwords(args), tls, args.timeout, args.send_test)
+    results = []
+    for outcome, account in mine:
+        result = verify.verify_account(account, outcome.path, outcome.client or "", policy, settings)
+        results.append(result)
+        if not args.json:
+            print(f"{result.path} ({result.client}): {result.account}, server {result.server}")
+            for check in result.checks:
+                print(f"  {'ok  ' if check.ok else 'FAIL'}  {check.what}{': ' + check.detail if check.detail else ''}")
+    working = sum(result.ok for result in results)
+    summary = {"accounts": len(results), "working": working, "failing": len(results) - working,
+               "other_services": len(found) - len(mine)}
+    if args.json:
+        accounts = [{**dataclasses.asdict(r), "ok": r.ok} for r in results]
+        print(json.dumps({"command": "verify", "accounts": accounts, "summary": summary}, indent=2))
+    else:
+        print(f"{len(results)} account{'s' * (len(results) != 1)} of the service: {working} working,"
+              f" {len(results) - working} not; {summary['other_services']} of other services left alone")
+    return EXIT_OK if working == len(results) else EXIT_FAILED
+
+
+def _passwords(args: argparse.Namespace) -> Callable[[str], str]:
+    """The password for a login name: from --password-file, $MAILMIGRATE_PASSWORD, or asked once per name."""
+    import getpass
+
+    if args.password_file:
+        try:
+            secret = args.password_file.read_text("utf-8").splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError) as error:
+            _usage(f"--password-file {args.password_file}: {getattr(error, 'strerror', None) or 'no password in it'}")
+        return lambda user: secret
+    if os.environ.get("MAILMIGRATE_PASSWORD"):
+        return lambda user: os.environ["MAILMIGRATE_PASSWORD"]
+    asked: dict[str, str] = {}
+
+    def ask(user: str) -> str:
+        if user not in asked:
+            if not sys.stdin.isatty():
+                _usage("no password: give --password-file or set MAILMIGRATE_PASSWORD")
+            asked[user] = getpass.getpass(f"Password for {user}: ")
+        return asked[user]
+    return ask
+
+
 def runs_command(args: argparse.Namespace, policy: Policy) -> int:
     for run in load_runs(args.state_dir or default_state_dir()):
         restored = [stamp for part in run.parts for stamp in part.manifest.get("restored", [])]
@@ -172,5 +242,5 @@ def _usage(message: str) -> None:
 
 COMMANDS = {
     "scan": scan, "plan": plan, "apply": apply_command, "restore": restore_command,
-    "runs": runs_command, "policy": policy_command, "formats": formats_command,
+    "runs": runs_command, "policy": policy_command, "formats": formats_command, "verify": verify_command,
 }

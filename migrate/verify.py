@@ -1,0 +1,224 @@
+"""Proof against the real service: log in with each account's settings as its client reads them.
+
+For every account of the service: connect the way the client would (the
+certificate checked), log in to the incoming server and to the outgoing one
+separately, list the folders, and look for each folder the setup names.
+Nothing is written; mail is sent only to an address given for the purpose.
+"""
+from __future__ import annotations
+
+import dataclasses
+import imaplib
+import poplib
+import re
+import smtplib
+import ssl
+from email.message import EmailMessage
+from typing import Callable
+from typing import Optional
+
+from migrate.model import Account
+from migrate.model import Endpoint
+from migrate.policy import Policy
+
+#: a name and its password, asked for once per name; never shown
+Passwords = Callable[[str], str]
+_LIST_LINE = re.compile(r'\((?P<flags>[^)]*)\) (?P<separator>NIL|"(?:[^"\\]|\\.)*") (?P<name>.*)')
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    what: str  #: e.g. ``imap login ab@lboro.ac.uk``
+    ok: bool
+    detail: str = ""  #: the exact failure, or what was found
+
+
+@dataclasses.dataclass(frozen=True)
+class Verified:
+    path: str
+    client: str
+    account: str  #: the account's label
+    server: str  #: ``host:port``, as the client reads it
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    passwords: Passwords
+    tls: ssl.SSLContext
+    timeout: float = 15.0
+    send_test: Optional[str] = None  #: an address to send a test message to
+
+
+def of_service(account: Account, policy: Policy) -> bool:
+    """An account with a server of the service (by the policy's names, or its new host)."""
+    hosts = [account.incoming.host, account.outgoing.host if account.outgoing else None]
+    return any(host and (policy.matches(host) or host.lower() in (policy.incoming.host.lower(), policy.outgoing.host.lower()))
+               for host in hosts)
+
+
+def verify_account(account: Account, path: str, client: str, policy: Policy, settings: Settings) -> Verified:
+    checks, servers = [], []
+    incoming, outgoing = account.incoming, account.outgoing
+    if incoming.host:
+        checks += _incoming(incoming, _login(incoming, account), account, settings)
+        servers.append(f"{incoming.host}:{incoming.port}")
+    if outgoing is not None and outgoing.host:
+        checks += _outgoing(outgoing, _login(outgoing, account) or _login(incoming, account), policy, settings)
+        servers.append(f"{outgoing.host}:{outgoing.port}")
+    return Verified(path, client, account.label, ", ".join(servers), tuple(checks))
+
+
+def _login(endpoint: Endpoint, account: Account) -> str:
+    return endpoint.username or account.local_user or ""
+
+
+def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Settings) -> list[Check]:
+    if endpoint.protocol == "pop3":
+        return _pop(endpoint, user, settings)
+    if endpoint.protocol != "imap":
+        return [Check(f"{endpoint.protocol} to {endpoint.host}", False, "not a protocol verify knows (imap, pop3)")]
+    where = f"imap {endpoint.host}:{endpoint.port} ({endpoint.security})"
+    try:
+        if endpoint.security == "ssl":
+            imap = imaplib.IMAP4_SSL(endpoint.host, endpoint.port, ssl_context=settings.tls, timeout=settings.timeout)
+        else:
+            imap = imaplib.IMAP4(endpoint.host, endpoint.port, timeout=settings.timeout)
+            if endpoint.security == "starttls":
+                imap.starttls(ssl_context=settings.tls)
+    except (OSError, imaplib.IMAP4.error) as error:
+        return [Check(f"connect {where}", False, _reason(error))]
+    checks = [Check(f"connect {where}", True, _tls_words(imap.sock))]
+    try:
+        try:
+            imap.login(user, settings.passwords(user))
+        except (OSError, imaplib.IMAP4.error) as error:
+            return checks + [Check(f"imap login {user}", False, _reason(error))]
+        checks.append(Check(f"imap login {user}", True))
+        status, lines = imap.list()
+        if status != "OK":
+            return checks + [Check("list folders", False, _reason(lines))]
+        separator, names = _folders(lines)
+        checks.append(Check("list folders", True, f"{len(names)} folders"))
+        for folder in account.folders:
+            name = folder.name
+            if folder.separator and separator and folder.separator != separator:
+                name = name.replace(folder.separator, separator)
+            found = name.upper() == "INBOX" or name in names
+            checks.append(Check(f"folder {name!r} ({folder.role})", found, "" if found else "not on the server"))
+        imap.logout()
+    except (OSError, imaplib.IMAP4.error) as error:
+        checks.append(Check(f"imap session {user}", False, _reason(error)))
+    return checks
+
+
+def _folders(lines: list) -> tuple[Optional[str], set[str]]:
+    """The hierarchy separator and the folder names of a LIST answer."""
+    separator, names = None, set()
+    for line in lines:
+        if isinstance(line, tuple):  # a name sent as a literal
+            head, literal = line
+            found = _LIST_LINE.match(head.decode("utf-8", "replace") + '""')
+            name = literal.decode("utf-8", "replace")
+        else:
+            found = _LIST_LINE.match(line.decode("utf-8", "replace")) if line else None
+            name = _unquote(found.group("name")) if found else ""
+        if found is None:
+            continue
+        if found.group("separator") != "NIL":
+            separator = _unquote(found.group("separator"))
+        names.add(name)
+    return separator, names
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+def _pop(endpoint: Endpoint, user: str, settings: Settings) -> list[Check]:
+    where = f"pop3 {endpoint.host}:{endpoint.port} ({endpoint.security})"
+    try:
+        if endpoint.security == "ssl":
+            pop = poplib.POP3_SSL(endpoint.host, endpoint.port, context=settings.tls, timeout=settings.timeout)
+        else:
+            pop = poplib.POP3(endpoint.host, endpoint.port, timeout=settings.timeout)
+            if endpoint.security == "starttls":
+                pop.stls(context=settings.tls)
+    except (OSError, poplib.error_proto) as error:
+        return [Check(f"connect {where}", False, _reason(error))]
+    checks = [Check(f"connect {where}", True, _tls_words(pop.sock))]
+    try:
+        pop.user(user)
+        pop.pass_(settings.passwords(user))
+        checks.append(Check(f"pop3 login {user}", True))
+        pop.quit()
+    except (OSError, poplib.error_proto) as error:
+        checks.append(Check(f"pop3 login {user}", False, _reason(error)))
+    return checks
+
+
+def _outgoing(endpoint: Endpoint, user: str, policy: Policy, settings: Settings) -> list[Check]:
+    where = f"smtp {endpoint.host}:{endpoint.port} ({endpoint.security})"
+    try:
+        if endpoint.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(endpoint.host, endpoint.port, context=settings.tls,
+                                                  timeout=settings.timeout)
+        else:
+            smtp = smtplib.SMTP(endpoint.host, endpoint.port, timeout=settings.timeout)
+            if endpoint.security == "starttls":
+                smtp.starttls(context=settings.tls)
+        smtp.ehlo()
+    except (OSError, smtplib.SMTPException) as error:
+        return [Check(f"connect {where}", False, _reason(error))]
+    checks = [Check(f"connect {where}", True, _tls_words(smtp.sock))]
+    try:
+        try:
+            smtp.login(user, settings.passwords(user))
+        except (OSError, smtplib.SMTPException) as error:
+            return checks + [Check(f"smtp login {user}", False, _reason(error))]
+        checks.append(Check(f"smtp login {user}", True))
+        if settings.send_test:
+            sender = user if "@" in user else f"{user}@{policy.domain}"
+            smtp.send_message(_test_message(sender, settings.send_test))
+            checks.append(Check(f"send a test message to {settings.send_test}", True))
+        smtp.quit()
+    except (OSError, smtplib.SMTPException) as error:
+        checks.append(Check(f"smtp session {user}", False, _reason(error)))
+    return checks
+
+
+def _test_message(sender: str, to: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, "mailmigrate verify: test message"
+    message.set_content("Sent by 'mailmigrate verify --send-test' to show this account can send mail.\n")
+    return message
+
+
+def _tls_words(sock: object) -> str:
+    if isinstance(sock, ssl.SSLSocket):
+        return f"{sock.version()}, certificate verified"
+    return "no encryption"
+
+
+def _reason(error: object) -> str:
+    """One line for a failure: the server's own words where it sent any."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"certificate refused: {error.verify_message}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_reason(error.smtp_error)}"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused (nothing listens there)"
+    elif isinstance(error, OSError):
+        error = error.strerror or str(error)
+    elif isinstance(error, list):
+        error = b" ".join(part for part in error if isinstance(part, bytes))
+    elif isinstance(error, Exception) and error.args:
+        error = error.args[0]
+    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
+    return " ".join(text.split()) or "no reason given"

@@ -1,0 +1,233 @@
+"""End to end against real servers: the migrated setups work with the new service, the originals do not.
+
+A local Dovecot plays the new service (and aiosmtpd its submission service),
+a second Dovecot the old server; see ``tests/mailservice.py``.  The real
+fetchmail and mutt fetch and send; ``mailmigrate verify`` logs in for the rest.
+"""
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from migrate.cli import main
+from migrate.policy import default_policy_text
+from tests import mailservice
+from tests.conftest import SAMPLES
+from tests.mailservice import NEW_ADDRESS
+from tests.mailservice import OLD_ADDRESS
+from tests.oracles import require
+
+#: aiosmtpd warns about AUTH on its SSL port, which it does not count as TLS (see tests/mailservice.py)
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+PASSWORD = "Tr0ub4dor-verify-9d41"
+LOCAL = getpass.getuser()
+USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", LOCAL)
+#: the folders the service moved from the old server for everyone: the seed's, and those the samples name
+MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports")
+
+
+@dataclasses.dataclass
+class Service:
+    new: mailservice.Dovecot
+    old: mailservice.Dovecot
+    submission: mailservice.Submission
+    cafile: Path
+    policy: Path
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    for binary in ("dovecot", "doveadm", "openssl"):
+        require(binary)
+    refused = mailservice.cannot_listen()
+    if refused:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"the local mail service cannot listen: {refused}")
+        pytest.skip(f"the local mail service cannot listen: {refused}")
+    base = mailservice.private_folder("mailmigrate-service-")
+    servers: list = []
+    try:
+        cafile = mailservice.make_certificate(base)
+        new = mailservice.start_dovecot(base / "new", "new", {f"{u}@lboro.ac.uk": PASSWORD for u in USERS}, base)
+        servers.append(new)
+        old = mailservice.start_dovecot(base / "old", "old", {u: PASSWORD for u in USERS}, base)
+        servers.append(old)
+        submission = mailservice.Submission({f"{u}@lboro.ac.uk": PASSWORD for u in USERS}, base)
+        servers.append(submission)
+        for user in USERS:
+            new.fill(f"{user}@lboro.ac.uk", mailservice.NEW_FOLDERS)
+            new.doveadm("mailbox", "create", "-u", f"{user}@lboro.ac.uk", *MOVED)
+        old.fill("ccano", mailservice.OLD_FOLDERS)
+        policy = base / "policy.ini"
+        text = re.sub(r"(?m)^host = .*$", f"host = {NEW_ADDRESS}", default_policy_text())
+        policy.write_text(re.sub(r"(?m)^match = .*$", f"match = lboro.ac.uk, *.lboro.ac.uk, {NEW_ADDRESS}, {OLD_ADDRESS}", text))
+        yield Service(new, old, submission, cafile, policy)
+        assert PASSWORD not in new.log() + old.log()
+    finally:
+        for server in reversed(servers):
+            server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def migrate(service: Service, path: Path, tmp_path: Path, *options: str) -> None:
+    code = main(["apply", "--policy", str(service.policy), "--state-dir", str(tmp_path / "state"), *options, str(path)])
+    assert code == 0
+
+
+def verify(service: Service, path: Path, capsys, *options: str) -> tuple[int, str]:
+    capsys.readouterr()
+    os.environ["MAILMIGRATE_PASSWORD"] = PASSWORD
+    try:
+        code = main(["verify", "--policy", str(service.policy), "--cafile", str(service.cafile), "--jobs", "1",
+                     *options, str(path)])
+    finally:
+        del os.environ["MAILMIGRATE_PASSWORD"]
+    out, err = capsys.readouterr()
+    assert PASSWORD not in out + err
+    return code, out
+
+
+def fetchmail(rc: Path, tmp_path: Path, checked_tls: bool = True) -> subprocess.CompletedProcess:
+    """The real fetchmail on ``rc``; with ``checked_tls``, TLS with the test certificate, else as the file says."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "FETCHMAILHOME": str(tmp_path),
+           "LC_ALL": "C"}
+    rc.chmod(0o600)
+    tls = ["--sslcertck", "--sslcertfile", str(tmp_path / "ca.pem")] if checked_tls else []
+    done = subprocess.run([require("fetchmail"), "-f", str(rc), "--nosyslog", *tls, "--idfile", str(tmp_path / "fetchids")],
+                          capture_output=True, env=env, timeout=60)
+    assert PASSWORD.encode() not in done.stdout + done.stderr
+    return done
+
+
+def delivered(folder: Path) -> list[str]:
+    """The subjects of the messages fetchmail delivered to ``folder``."""
+    return sorted(re.search(rb"^Subject: (.*?)\r?$", p.read_bytes(), re.M).group(1).decode() for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_fetchmail_pop_setup_fetches_from_the_old_server_and_once_migrated_from_the_new_one(
+        service: Service, tmp_path: Path, security: str) -> None:
+    shutil.copy(service.cafile, tmp_path / "ca.pem")
+    got = {name: tmp_path / name for name in ("old", "refused", "new")}
+    for folder in got.values():
+        folder.mkdir()
+
+    def setup(host: str, port: int, into: Path) -> str:  # sslproto '': no TLS, as the old server had none
+        return (f"poll {host} proto pop3 port {port}\n"
+                f"  user 'ccano' there with password '{PASSWORD}' is '{LOCAL}' here options keep fetchall sslproto ''\n"
+                f"  mda \"/bin/sh -c 'cat > {into}/message.$$'\"\n")
+
+    rc = tmp_path / "fetchmailrc"
+    rc.write_text(setup(OLD_ADDRESS, service.old.ports["pop3"], got["old"]))
+    done = fetchmail(rc, tmp_path, checked_tls=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert delivered(got["old"]) == ["INBOX 1", "INBOX 2"]
+
+    rc.write_text(setup(NEW_ADDRESS, service.new.ports["imap"], got["refused"]))
+    assert fetchmail(rc, tmp_path, checked_tls=False).returncode not in (0, 1)  # the service speaks no POP3
+    assert delivered(got["refused"]) == []
+
+    rc.write_text(setup(OLD_ADDRESS, service.old.ports["pop3"], got["new"]).replace(f" port {service.old.ports['pop3']}", ""))
+    migrate(service, rc, tmp_path, "--set", f"incoming.security={security}")
+    migrated = rc.read_text().replace(PASSWORD, "********")  # so that no failure can show it
+    assert NEW_ADDRESS in migrated and "ccano@lboro.ac.uk" in migrated and "pop3" not in migrated
+    assert f"service {993 if security == 'ssl' else 143}" in migrated
+    done = fetchmail(rc, tmp_path)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert delivered(got["new"]) == ["INBOX 1", "INBOX 2"]  # the new service's Inbox, over TLS with the certificate checked
+
+
+def test_migrated_muttrc_sends_through_the_submission_service_and_verifies(
+        service: Service, tmp_path: Path, capsys) -> None:
+    require("mutt")
+    muttrc = tmp_path / ".muttrc"
+    muttrc.write_text(f'set folder="imap://ccano@{OLD_ADDRESS}:{service.old.ports["imap"]}/INBOX."\n'
+                      "set spoolfile=+ record=+Sent postponed=+Drafts\n"
+                      'set smtp_url="smtp://ccano@smtp.lboro.ac.uk/"\n'
+                      'set from="ccano@lboro.ac.uk" realname="C. Cano"\n')
+    migrate(service, muttrc, tmp_path)
+    code, out = verify(service, muttrc, capsys)
+    assert code == 0, out
+    assert "FAIL" not in out and "imap login ccano@lboro.ac.uk" in out and "smtp login ccano@lboro.ac.uk" in out
+
+    # what only the person at the keyboard would add: the password, and trust in the test certificate
+    session = tmp_path / "session.muttrc"
+    session.write_text(muttrc.read_text() + f'set smtp_pass="{PASSWORD}" imap_pass="{PASSWORD}"\n'
+                       f'set ssl_ca_certificates_file="{service.cafile}" copy=no\n')
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LC_ALL": "C.UTF-8", "TERM": "dumb"}
+    before = len(service.submission.received)
+    done = subprocess.run([require("mutt"), "-n", "-F", str(session), "-s", "mailmigrate end to end", "--",
+                           "someone@example.org"], input=b"Sent by mutt through the new service.\n",
+                          capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert PASSWORD.encode() not in done.stdout + done.stderr
+    sender, recipients, message = service.submission.received[before]
+    assert sender == "ccano@lboro.ac.uk" and recipients == ["someone@example.org"]
+    assert b"Subject: mailmigrate end to end" in message and b"Sent by mutt through the new service." in message
+
+
+def test_verify_sends_mail_only_when_asked(service: Service, tmp_path: Path, capsys) -> None:
+    muttrc = tmp_path / ".muttrc"
+    muttrc.write_text(f'set folder="imaps://jdoe@lboro.ac.uk@{NEW_ADDRESS}/" smtp_url="smtps://jdoe@lboro.ac.uk@{NEW_ADDRESS}/"\n')
+    before = len(service.submission.received)
+    code, out = verify(service, muttrc, capsys)
+    assert code == 0 and "smtp login jdoe@lboro.ac.uk" in out and len(service.submission.received) == before
+    code, out = verify(service, muttrc, capsys, "--send-test", "helpdesk@example.org")
+    assert code == 0 and "ok    send a test message to helpdesk@example.org" in out
+    (sender, recipients, message), = service.submission.received[before:]
+    assert sender == "jdoe@lboro.ac.uk" and recipients == ["helpdesk@example.org"] and b"mailmigrate verify" in message
+
+
+CLIENT_SAMPLES = [SAMPLES / "thunderbird" / name for name in ("imap-inbox-folders", "pop-local-folders", "seamonkey",
+                                                               "windows-crlf", "mixed-gmail")]
+CLIENT_SAMPLES += [SAMPLES / "pine" / name for name in ("alpine-imap.pinerc", "pine4-pop.pinerc", "latin1.pinerc",
+                                                         "lists-nicknames.pinerc")]
+CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", "3.x-pop")]
+
+
+def on_the_service(sample: Path, tmp_path: Path) -> Path:
+    """A copy of the sample with every server of the university named by the service's address: the original
+    settings otherwise (POP, no TLS, short names, INBOX folders), as if only the name had changed."""
+    copy = tmp_path / sample.name
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    if sample.is_dir():
+        shutil.copytree(sample, copy, symlinks=True)
+    else:
+        shutil.copy2(sample, copy)
+    for path in [copy] if copy.is_file() else [p for p in copy.rglob("*") if p.is_file() and not p.is_symlink()]:
+        data = path.read_bytes()
+        path.write_bytes(re.sub(rb"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", NEW_ADDRESS.encode(), data))
+    return copy
+
+
+@pytest.mark.parametrize("sample", CLIENT_SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_verify_fails_on_the_original_and_passes_once_migrated(
+        service: Service, sample: Path, tmp_path: Path, capsys) -> None:
+    setup = on_the_service(sample, tmp_path)
+    code, out = verify(service, setup, capsys)
+    assert code == 3, out
+    reasons = [line for line in out.splitlines() if line.lstrip().startswith("FAIL")]
+    assert reasons and all(any(words in line for words in (
+        "connection refused", "PRIVACYREQUIRED", "AUTHENTICATIONFAILED", "not on the server", "Must issue a STARTTLS",
+        "AUTH extension not supported", "Authentication credentials invalid")) for line in reasons), out
+
+    migrate(service, setup, tmp_path)
+    code, out = verify(service, setup, capsys)
+    assert code == 0, out
+    assert "FAIL" not in out and re.search(r"\d+ accounts? of the service: \d+ working, 0 not", out)
+
+
+def test_verify_names_each_failure_kind_across_the_originals(service: Service, tmp_path: Path, capsys) -> None:
+    seen = ""
+    for sample in CLIENT_SAMPLES:
+        seen += verify(service, on_the_service(sample, tmp_path / sample.parent.name), capsys)[1]
+    assert "connect pop3 127.0.0.2:110 (none): connection refused" in seen  # POP refused
+    assert "[PRIVACYREQUIRED] Plaintext authentication disallowed" in seen  # no TLS
+    assert "imap login ccano: [AUTHENTICATIONFAILED]" in seen  # short username
