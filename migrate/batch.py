@@ -123,8 +123,9 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
         _start(settings)
         yield from map(_work, jobs)
         return
-    # A few jobs in flight per worker, not all of them: memory stays flat however many homes there are.
-    window, waiting = workers * 4, iter(jobs)
+    # Some jobs in flight per worker, not all: memory stays flat however many homes there are, and a
+    # slow home holds back the in-order output without leaving the other workers idle.
+    window, waiting = workers * 32, iter(jobs)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
         running = collections.deque(pool.submit(_work, job) for job in itertools.islice(waiting, window))
         while running:

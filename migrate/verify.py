@@ -82,17 +82,14 @@ def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Setting
         return _pop(endpoint, user, settings)
     if endpoint.protocol != "imap":
         return [Check(f"{endpoint.protocol} to {endpoint.host}", False, "not a protocol verify knows (imap, pop3)")]
-    where = f"imap {endpoint.host}:{endpoint.port} ({endpoint.security})"
-    try:
-        if endpoint.security == "ssl":
-            imap = imaplib.IMAP4_SSL(endpoint.host, endpoint.port, ssl_context=settings.tls, timeout=settings.timeout)
-        else:
-            imap = imaplib.IMAP4(endpoint.host, endpoint.port, timeout=settings.timeout)
-            if endpoint.security == "starttls":
-                imap.starttls(ssl_context=settings.tls)
-    except (OSError, imaplib.IMAP4.error) as error:
-        return [Check(f"connect {where}", False, _reason(error))]
-    checks = [Check(f"connect {where}", True, _tls_words(imap.sock))]
+    host, port, tls, timeout = endpoint.host, endpoint.port, settings.tls, settings.timeout
+    imap, connected = _connect(
+        endpoint, "imap", lambda: imaplib.IMAP4_SSL(host, port, ssl_context=tls, timeout=timeout),
+        lambda: imaplib.IMAP4(host, port, timeout=timeout), lambda client: client.starttls(ssl_context=tls),
+        imaplib.IMAP4.error)
+    checks = [connected]
+    if imap is None:
+        return checks
     try:
         try:
             imap.login(user, settings.passwords(user))
@@ -114,6 +111,22 @@ def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Setting
     except (OSError, imaplib.IMAP4.error) as error:
         checks.append(Check(f"imap session {user}", False, _reason(error)))
     return checks
+
+
+def _connect(endpoint: Endpoint, protocol: str, secure: Callable, plain: Callable, upgrade: Callable,
+             errors: type) -> tuple:
+    """A client connected as ``endpoint`` says (SSL, STARTTLS or in the clear), and the check that says so."""
+    what = f"connect {protocol} {endpoint.host}:{endpoint.port} ({endpoint.security})"
+    try:
+        if endpoint.security == "ssl":
+            client = secure()
+        else:
+            client = plain()
+            if endpoint.security == "starttls":
+                upgrade(client)
+    except (OSError, errors) as error:
+        return None, Check(what, False, _reason(error))
+    return client, Check(what, True, _tls_words(client.sock))
 
 
 def _folders(lines: list) -> tuple[Optional[str], set[str]]:
@@ -142,17 +155,13 @@ def _unquote(text: str) -> str:
 
 
 def _pop(endpoint: Endpoint, user: str, settings: Settings) -> list[Check]:
-    where = f"pop3 {endpoint.host}:{endpoint.port} ({endpoint.security})"
-    try:
-        if endpoint.security == "ssl":
-            pop = poplib.POP3_SSL(endpoint.host, endpoint.port, context=settings.tls, timeout=settings.timeout)
-        else:
-            pop = poplib.POP3(endpoint.host, endpoint.port, timeout=settings.timeout)
-            if endpoint.security == "starttls":
-                pop.stls(context=settings.tls)
-    except (OSError, poplib.error_proto) as error:
-        return [Check(f"connect {where}", False, _reason(error))]
-    checks = [Check(f"connect {where}", True, _tls_words(pop.sock))]
+    host, port, tls, timeout = endpoint.host, endpoint.port, settings.tls, settings.timeout
+    pop, connected = _connect(
+        endpoint, "pop3", lambda: poplib.POP3_SSL(host, port, context=tls, timeout=timeout),
+        lambda: poplib.POP3(host, port, timeout=timeout), lambda client: client.stls(context=tls), poplib.error_proto)
+    checks = [connected]
+    if pop is None:
+        return checks
     try:
         pop.user(user)
         pop.pass_(settings.passwords(user))
@@ -164,19 +173,13 @@ def _pop(endpoint: Endpoint, user: str, settings: Settings) -> list[Check]:
 
 
 def _outgoing(endpoint: Endpoint, user: str, policy: Policy, settings: Settings) -> list[Check]:
-    where = f"smtp {endpoint.host}:{endpoint.port} ({endpoint.security})"
-    try:
-        if endpoint.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(endpoint.host, endpoint.port, context=settings.tls,
-                                                  timeout=settings.timeout)
-        else:
-            smtp = smtplib.SMTP(endpoint.host, endpoint.port, timeout=settings.timeout)
-            if endpoint.security == "starttls":
-                smtp.starttls(context=settings.tls)
-        smtp.ehlo()
-    except (OSError, smtplib.SMTPException) as error:
-        return [Check(f"connect {where}", False, _reason(error))]
-    checks = [Check(f"connect {where}", True, _tls_words(smtp.sock))]
+    host, port, tls, timeout = endpoint.host, endpoint.port, settings.tls, settings.timeout
+    smtp, connected = _connect(
+        endpoint, "smtp", lambda: smtplib.SMTP_SSL(host, port, context=tls, timeout=timeout),
+        lambda: smtplib.SMTP(host, port, timeout=timeout), lambda client: client.starttls(context=tls), smtplib.SMTPException)
+    checks = [connected]
+    if smtp is None:
+        return checks
     try:
         try:
             smtp.login(user, settings.passwords(user))

@@ -76,9 +76,10 @@ def service() -> Service:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def migrate(service: Service, path: Path, tmp_path: Path, *options: str) -> None:
+def migrate(service: Service, path: Path, tmp_path: Path, capsys, *options: str) -> None:
     code = main(["apply", "--policy", str(service.policy), "--state-dir", str(tmp_path / "state"), *options, str(path)])
-    assert code == 0
+    out, err = capsys.readouterr()
+    assert code == 0 and PASSWORD not in out + err
 
 
 def verify(service: Service, path: Path, capsys, *options: str) -> tuple[int, str]:
@@ -113,7 +114,7 @@ def delivered(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_fetchmail_pop_setup_fetches_from_the_old_server_and_once_migrated_from_the_new_one(
-        service: Service, tmp_path: Path, security: str) -> None:
+        service: Service, tmp_path: Path, capsys, security: str) -> None:
     shutil.copy(service.cafile, tmp_path / "ca.pem")
     got = {name: tmp_path / name for name in ("old", "refused", "new")}
     for folder in got.values():
@@ -135,7 +136,7 @@ def test_fetchmail_pop_setup_fetches_from_the_old_server_and_once_migrated_from_
     assert delivered(got["refused"]) == []
 
     rc.write_text(setup(OLD_ADDRESS, service.old.ports["pop3"], got["new"]).replace(f" port {service.old.ports['pop3']}", ""))
-    migrate(service, rc, tmp_path, "--set", f"incoming.security={security}")
+    migrate(service, rc, tmp_path, capsys, "--set", f"incoming.security={security}")
     migrated = rc.read_text().replace(PASSWORD, "********")  # so that no failure can show it
     assert NEW_ADDRESS in migrated and "ccano@lboro.ac.uk" in migrated and "pop3" not in migrated
     assert f"service {993 if security == 'ssl' else 143}" in migrated
@@ -152,7 +153,7 @@ def test_migrated_muttrc_sends_through_the_submission_service_and_verifies(
                       "set spoolfile=+ record=+Sent postponed=+Drafts\n"
                       'set smtp_url="smtp://ccano@smtp.lboro.ac.uk/"\n'
                       'set from="ccano@lboro.ac.uk" realname="C. Cano"\n')
-    migrate(service, muttrc, tmp_path)
+    migrate(service, muttrc, tmp_path, capsys)
     code, out = verify(service, muttrc, capsys)
     assert code == 0, out
     assert "FAIL" not in out and "imap login ccano@lboro.ac.uk" in out and "smtp login ccano@lboro.ac.uk" in out
@@ -218,7 +219,7 @@ def test_verify_fails_on_the_original_and_passes_once_migrated(
         "connection refused", "PRIVACYREQUIRED", "AUTHENTICATIONFAILED", "not on the server", "Must issue a STARTTLS",
         "AUTH extension not supported", "Authentication credentials invalid")) for line in reasons), out
 
-    migrate(service, setup, tmp_path)
+    migrate(service, setup, tmp_path, capsys)
     code, out = verify(service, setup, capsys)
     assert code == 0, out
     assert "FAIL" not in out and re.search(r"\d+ accounts? of the service: \d+ working, 0 not", out)
