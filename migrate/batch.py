@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Iterable
 from typing import Iterator
 from typing import Optional
+from typing import Union
 
 from migrate.discover import Found
 from migrate.discover import discover
+from migrate.errors import SkipFile
+from migrate.lock import home_lock
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
 from migrate.runner import SKIPPED
@@ -30,11 +33,17 @@ from migrate.runner import examine
 from migrate.runs import Run
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Job:
+    """One home or path to do; a run holds one per home, so it is kept small (the path as text)."""
+
     number: int
-    path: Path
+    where: str
     home: bool  #: a home directory: everything it holds must stay inside it
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,26 +60,27 @@ class Settings:
     version: str
 
 
-def homes_in(folder: Path) -> list[Path]:
-    """Every subdirectory is a home; a link is never one."""
-    return sorted(entry for entry in folder.iterdir() if entry.is_dir() and not entry.is_symlink())
+def homes_in(folder: Path) -> list[str]:
+    """Every subdirectory is a home; a link is never one.  Paths as text: a run may list a great many."""
+    with os.scandir(folder) as entries:
+        return sorted(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
 
 
-def homes_listed(listing: Path) -> list[Path]:
+def homes_listed(listing: Path) -> list[str]:
     lines = listing.read_text("utf-8").splitlines()
-    return [Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def owner_of(path: Path) -> str:
+def owner_of(path: Union[str, Path]) -> str:
     try:
         return pwd.getpwuid(os.lstat(path).st_uid).pw_name
     except (KeyError, OSError):
         return ""
 
 
-def keep_home(home: Path, users: Iterable[str]) -> bool:
+def keep_home(home: str, users: Iterable[str]) -> bool:
     wanted = set(users)
-    return not wanted or home.name in wanted or owner_of(home) in wanted
+    return not wanted or os.path.basename(home) in wanted or owner_of(home) in wanted
 
 
 _WORKER: dict = {}
@@ -83,16 +93,27 @@ def _start(settings: Settings) -> None:
 
 
 def _work(job: Job) -> list[Outcome]:
+    path = job.path
+    if _WORKER["settings"].command != "apply":
+        return _setups(job, path)
+    try:
+        with home_lock(path if path.is_dir() and not path.is_symlink() else path.parent):
+            return _setups(job, path)
+    except SkipFile as busy:
+        return [Outcome(job.where, SKIPPED, reason=str(busy), home=job.where)]
+
+
+def _setups(job: Job, path: Path) -> list[Outcome]:
     settings: Settings = _WORKER["settings"]
     policy, parsers = _WORKER["policy"], _WORKER["parsers"]
     forced = parsers.get(settings.parser_name) if settings.parser_name else None
-    root = job.path if job.home else None
+    root = path if job.home else None
     run = (Run.new(settings.state_dir, policy.source, settings.version, settings.run_id, f"{job.number:06d}")
            if settings.command == "apply" and settings.state_dir and settings.run_id else None)
     outcomes = []
-    for item in discover([job.path], parsers, forced, within=root):
+    for item in discover([path], parsers, forced, within=root):
         if not isinstance(item, Found):
-            outcomes.append(Outcome(str(item.path), SKIPPED, reason=item.reason, home=str(job.path)))
+            outcomes.append(Outcome(str(item.path), SKIPPED, reason=item.reason, home=job.where))
             continue
         if settings.since is not None and not _modified_since(item.path, settings.since):
             continue
@@ -100,7 +121,7 @@ def _work(job: Job) -> list[Outcome]:
             outcome = apply(item.path, item.parser, policy, run, root)
         else:
             outcome, _ = examine(item.path, item.parser, policy, root)
-        outcomes.append(dataclasses.replace(outcome.light(settings.command == "plan"), home=str(job.path)))
+        outcomes.append(dataclasses.replace(outcome.light(settings.command == "plan"), home=job.where))
     if run is not None:
         run.finish()
     return outcomes

@@ -44,8 +44,8 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         homes = homes_in(args.homes) if args.homes is not None else homes_listed(args.homes_from)
         return [Job(n, home, True) for n, home in enumerate(h for h in homes if keep_home(h, args.user))]
     if args.paths:
-        return [Job(n, path, False) for n, path in enumerate(args.paths)]
-    return [Job(0, Path.home(), True)]
+        return [Job(n, str(path), False) for n, path in enumerate(args.paths)]
+    return [Job(0, str(Path.home()), True)]
 
 
 def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[[Outcome], None],

@@ -57,8 +57,15 @@ class GconfFile(FileDocument):
         return unescape_twice(self.tokens[field.index].text)
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as ``decode`` keeps them
+
+
 def parse_gconf(data: bytes, path: str) -> GconfFile:
     text = decode(data)
+    undecodable = _NOT_UTF8.search(text)
+    if undecodable:  # libxml2, which GConf reads with, refuses the whole file
+        at = undecodable.start()
+        raise ParseError(path, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at), "not UTF-8, as GConf XML must be")
     start, end = _accounts_span(text)
     tokens: list[Token] = []
     accounts: list[GconfAccount] = []

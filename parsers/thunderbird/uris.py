@@ -11,12 +11,14 @@ from typing import NamedTuple
 from typing import Optional
 from urllib.parse import unquote
 
+from migrate.document import encode
+
 _USER_SAFE = frozenset(string.ascii_letters + string.digits + "*-._")
 
 
 def escape_user(user: str) -> str:
     """The user part as Thunderbird's IMAP code escapes it (``@`` -> ``%40``)."""
-    return "".join(c if c in _USER_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in user)
+    return "".join(c if c in _USER_SAFE else "".join(f"%{b:02X}" for b in encode(c)) for c in user)
 
 
 def root(scheme: str, user: str, host: str) -> str:

@@ -225,3 +225,14 @@ def test_the_3_2_to_3_4_security_method_spelling_is_kept() -> None:
             f'<li type="string"><stringvalue>{escape(account)}</stringvalue></li>\n</entry>\n</gconf>\n')
     after = plan_data(text.encode(), PARSER, load_policy(), "%gconf.xml").only.after.render()
     assert escape(escape("imapx://ccano%40lboro.ac.uk@staff-mail.lboro.ac.uk:993/;security-method=ssl-on-alternate-port")) in after
+
+
+def test_a_gconf_file_that_is_not_utf8_is_refused_where_the_bad_byte_is() -> None:
+    """Found by tests/test_fuzz.py: the XML reader was handed text it cannot encode."""
+    from migrate.errors import ParseError
+    from parsers.evolution.gconf import parse_gconf
+
+    data = b'<?xml version="1.0"?>\n<gconf>\n  <entry name="accounts">\xff</entry>\n</gconf>\n'
+    with pytest.raises(ParseError) as caught:
+        parse_gconf(data, "%gconf.xml")
+    assert (caught.value.line, caught.value.col) == (3, 26) and "UTF-8" in caught.value.message

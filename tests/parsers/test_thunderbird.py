@@ -232,3 +232,10 @@ def test_clear_text_password_of_old_profiles_is_never_shown_and_removed_on_reque
     assert "Netscape-Era-77" in prefs.read_text()
     main(["apply", "--set", "passwords.saved=remove", str(folder)])
     assert "Netscape-Era-77" not in prefs.read_text() + "".join(capsys.readouterr())
+
+
+def test_a_user_name_with_a_byte_that_is_not_utf8_goes_into_uris_percent_encoded() -> None:
+    """Found by tests/test_fuzz.py: the raw byte made the URI builder raise."""
+    from parsers.thunderbird.uris import escape_user
+
+    assert escape_user("c\udc80cano") == "c%80cano"
