@@ -115,8 +115,8 @@ class KeyFileEditor:
         for group, keys in self.added.items():
             lines = "".join(f"{key}={escape(value)}{newline}" for key, value in keys.items())
             if group in bounds and group not in self.dropped_groups:
-                at = self._after_last_entry(group, bounds[group])
-                edits.append(Edit(at, at, lines))
+                at = self._after_last_entry(group)
+                edits.append(Edit(at, at, ("" if tokens[at - 1].kind == "NL" else newline) + lines))
             else:
                 tail.append(f"{newline}[{group}]{newline}{lines}")
         if tail:
@@ -125,22 +125,33 @@ class KeyFileEditor:
         return dataclasses.replace(keyfile, tokens=keyfile.apply(_merged(edits)).tokens)
 
     def _group_bounds(self) -> dict[str, tuple[int, int]]:
-        """Token span of each group: its header up to the next one (the last group: with the blank
-        lines before it), so that dropping it leaves the spacing of the rest as it was."""
+        """Token span of each group: its header up to the next one's comments (the last group: with
+        the blank lines before it), so that dropping it leaves the rest as it was."""
         headers, tokens = list(self.keyfile.groups), self.keyfile.tokens
         bounds = {}
         for number, (name, start) in enumerate(headers):
             if number + 1 < len(headers):
-                bounds[name] = (start, headers[number + 1][1])
+                end = headers[number + 1][1]
+                while end - 2 > start and tokens[end - 1].kind == "NL" and _is_comment(tokens[end - 2]):
+                    end -= 2  # comments right above a header are that group's, as GKeyFile reads them
+                bounds[name] = (start, end)
                 continue
             while start >= 2 and tokens[start - 1].kind == "NL" and tokens[start - 2].kind == "NL":
                 start -= 1
             bounds[name] = (start, len(tokens))
         return bounds
 
-    def _after_last_entry(self, group: str, bound: tuple[int, int]) -> int:
+    def _after_last_entry(self, group: str) -> int:
+        """Where a new key of ``group`` goes: after its last entry, else after its header's line."""
         ends = [e.line_end for e in self.keyfile.entries if e.group == group]
-        return max(ends) if ends else min(bound[0] + 2, bound[1])
+        if ends:
+            return max(ends)
+        header, tokens = dict(self.keyfile.groups)[group], self.keyfile.tokens
+        return header + 2 if header + 1 < len(tokens) and tokens[header + 1].kind == "NL" else header + 1
+
+
+def _is_comment(token: Token) -> bool:
+    return token.kind == "OTHER" and token.text.lstrip().startswith("#")
 
 
 def _merged(edits: list[Edit]) -> list[Edit]:

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from migrate.cli import main
@@ -236,3 +238,52 @@ def test_a_gconf_file_that_is_not_utf8_is_refused_where_the_bad_byte_is() -> Non
     with pytest.raises(ParseError) as caught:
         parse_gconf(data, "%gconf.xml")
     assert (caught.value.line, caught.value.col) == (3, 26) and "UTF-8" in caught.value.message
+
+
+@st.composite
+def account_source(draw) -> tuple[str, bool]:
+    """A generated account key file, and whether its server is the university's."""
+    host = draw(st.sampled_from(["pop.lboro.ac.uk", "imap.lboro.ac.uk", "staff-mail.lboro.ac.uk", "imap.gmail.com",
+                                 "mail.example.org"]))
+    backend = draw(st.sampled_from(["imapx", "pop"]))
+    groups = {
+        "Data Source": ["DisplayName=Work mail", "Enabled=true", "Parent=", "X-Keep=untouched \\s value"],
+        "Security": [f"Method={draw(st.sampled_from(['none', 'starttls-on-standard-port', 'ssl-on-alternate-port']))}"],
+        "Authentication": [f"Host={host}", f"Method={draw(st.sampled_from(['none', 'PLAIN', 'LOGIN', 'CRAM-MD5']))}",
+                           f"Port={draw(st.sampled_from([110, 143, 993, 995]))}",
+                           "User=" + draw(st.sampled_from(["ccano", "LBORO\\\\jdoe", "a.b@lboro.ac.uk", "me@example.org"]))],
+        "Mail Account": [f"BackendName={backend}", "IdentityUid=none-such", "NeedsInitialSetup=false"],
+        f"{'Imapx' if backend == 'imapx' else 'Pop'} Backend": draw(st.lists(st.sampled_from(
+            ["UseSubscriptions=true", "KeepOnServer=true", "UseNamespace=true", "Namespace=INBOX.", "Other=1"]),
+            unique=True)),
+    }
+    order = draw(st.permutations(list(groups)))
+    newline = "\n"  # GKeyFile keeps a CR as part of the value: Evolution neither writes nor reads CRLF
+    parts = []
+    for name in order:
+        lines = [f"[{name}]", *groups[name]]
+        if draw(st.booleans()):  # a comment inside the POP group goes with it when the account becomes IMAP
+            lines.insert(draw(st.integers(0, 0 if name == "Pop Backend" else len(lines))), "# note")
+        parts.append(newline.join(lines) + newline)
+    return newline.join(parts), host.endswith("lboro.ac.uk")
+
+
+@settings(deadline=None)
+@given(account_source())
+@example(("[Mail Account]\nBackendName=imapx\n\n[Authentication]\nHost=pop.lboro.ac.uk\nPort=110\nUser=ccano\n\n"
+          "[Imapx Backend]\n", True))  # found by it: keys added to an empty last group went before its line end
+@example(("[Mail Account]\nBackendName=imapx\n[Authentication]\nHost=imap.lboro.ac.uk\n[Imapx Backend]", True))
+def test_generated_accounts_migrate_once_keep_what_is_not_theirs_and_leave_others_alone(source: tuple[str, bool]) -> None:
+    text, university = source
+    files = {"/h/.config/evolution/sources/a.source": text.encode()}
+    plan = plan_setup(files.get, PARSER, load_policy(), "/h/.config/evolution/sources/a.source", "ccano")
+    (account,) = [file for file in plan.files if file.path.endswith("a.source")]
+    assert account.before.to_bytes() == files[account.path]
+    after = account.after.render()
+    if not university:
+        assert after == text
+        return
+    assert plan.changed
+    kept = [line for line in ("DisplayName=Work mail", "X-Keep=untouched \\s value", "IdentityUid=none-such", "Parent=")
+            if line in text]
+    assert all(after.count(line) == text.count(line) for line in kept) and after.count("# note") >= min(1, text.count("# note"))

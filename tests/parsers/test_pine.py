@@ -45,7 +45,9 @@ LINE = st.one_of(
     st.sampled_from(["# comment", "", "\tcontinued,", " x", "feature-list=a,b", 'personal-name=Jos\udce9',
                      "inbox-path={imap.lboro.ac.uk/user=u}INBOX", 'postponed-folder="{h}INBOX.x" junk',
                      "folder-collections=L {imap.lboro.ac.uk}INBOX.[],", 'incoming-folders="A B" "{h}INBOX.a b",',
-                     "smtp-server=smtp.lboro.ac.uk/user=u,", "rsh-open-timeout=15"]),
+                     "smtp-server=smtp.lboro.ac.uk/user=u,", "rsh-open-timeout=15",
+                     "incoming-folders=Other {imap.example.org/user=anna/ssl}INBOX.x,",
+                     "folder-collections=Ext {mail.example.org:993/ssl}INBOX.[]"]),
     st.text(alphabet='ab {}/=,"\\#\t:.[]', max_size=20),
 )
 
@@ -57,6 +59,8 @@ def test_generated_files_round_trip_and_migrate_once(lines: list, newline: str) 
     assert parse_pinerc(data, "p").to_bytes() == data
     plan = plan_data(data, PARSER, load_policy(), "p", "u")  # raises if a second pass would change it
     assert plan.only.before.to_bytes() == data
+    foreign = [line for line in data.decode("utf-8", "surrogateescape").splitlines() if "example.org" in line]
+    assert foreign == [line for line in plan.only.after.render().splitlines() if "example.org" in line]
 
 
 def _alpine(path: Path, home: Path) -> dict[str, str]:

@@ -1,0 +1,81 @@
+"""Hostile and broken input in one batch run: a one-line error at file:line:col or a clean skip per case,
+no traceback, nothing written for them, and the rest of the run done.
+
+The corpus is ``tests/hostile/<case>/`` (each a home); the cases too big to keep in the
+repository (10 MB lines, XML nested 100 000 deep) and the one naming an absolute path are made here.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.perf.homes import make_homes
+
+CORPUS = Path(__file__).resolve().parent / "hostile"
+ROOT = CORPUS.parent.parent
+#: case -> the file, line and column its one-line error names
+FAILS = {
+    "fetchmail-bom": ".fetchmailrc:1:1", "fetchmail-nul": ".fetchmailrc:1:28", "fetchmail-truncated": ".fetchmailrc:1:50",
+    "thunderbird-unterminated-comment": ".thunderbird/p/prefs.js:2:1",
+    "thunderbird-unterminated-string": ".thunderbird/p/prefs.js:2:43",
+    "evolution-gconf-billion-laughs": ".gconf/apps/evolution/mail/%gconf.xml:15:22",
+}
+SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
+BIG = "x" * 10_000_000
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
+def generated(homes: Path) -> None:
+    lines = homes / "ten-megabyte-lines"
+    (lines / ".thunderbird" / "p").mkdir(parents=True)
+    (lines / ".fetchmailrc").write_text(f"# {BIG}\npoll pop.lboro.ac.uk proto pop3 user ccano pass x\n")
+    (lines / ".muttrc").write_text(f"set folder=imaps://ccano@imap.lboro.ac.uk/\n# {BIG}\n")
+    (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
+    (lines / ".thunderbird" / "p" / "prefs.js").write_text(
+        f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
+    deep = homes / "evolution-gconf-deep" / ".gconf" / "apps" / "evolution" / "mail"
+    deep.mkdir(parents=True)
+    (deep / "%gconf.xml").write_text(
+        '<?xml version="1.0"?>\n<gconf>\n\t<entry name="accounts" mtime="1" type="list" ltype="string">\n'
+        '\t\t<li type="string">\n\t\t\t<stringvalue>&lt;?xml version="1.0"?&gt;&lt;account name="x" uid="1"&gt;'
+        + "&lt;a&gt;" * 100_000 + "&lt;/a&gt;" * 100_000 + "&lt;/account&gt;</stringvalue>\n\t\t</li>\n\t</entry>\n</gconf>\n")
+    absolute = homes / "thunderbird-profile-absolute" / ".thunderbird"
+    absolute.mkdir(parents=True)
+    (absolute / "profiles.ini").write_text(
+        f"[Profile0]\nName=default\nIsRelative=0\nPath={homes / 'thunderbird-bom-crlf' / '.thunderbird' / 'p'}\n")
+
+
+def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_path: Path) -> None:
+    homes = tmp_path / "homes"
+    shutil.copytree(CORPUS, homes)
+    generated(homes)
+    make_homes(tmp_path / "ordinary", 2)
+    for home in (tmp_path / "ordinary").iterdir():
+        shutil.move(str(home), homes / f"ordinary-{home.name}")
+    before = files(homes)
+    env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(tmp_path / "state"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "migrate", "apply", "--homes", str(homes), "--jobs", "2", "--json"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    said = done.stderr.splitlines()
+    for case, where in FAILS.items():
+        line = next(line for line in said if line.startswith(f"{homes / case}/"))
+        assert re.match(rf"{re.escape(str(homes / case / where))}: \S", line), line
+    for case, words in SKIPS.items():
+        assert any(f"{words} {homes / case};" in line for line in said), case
+    assert len(said) == len(FAILS) + len(SKIPS)  # nothing else was said: no traceback, no second line
+    after = files(homes)
+    for name, data in before.items():
+        case = name.split("/")[0]
+        if case in FAILS or case == "thunderbird-bom-crlf" and "profile" in name:
+            assert after[name] == data, name
+    assert all(after[name] != data for name, data in before.items()
+               if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
+    assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]

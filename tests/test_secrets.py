@@ -1,0 +1,60 @@
+"""Every command, on every client's samples plus setups with distinctive saved passwords: no password in
+any output, warning, report, manifest, or name under the state folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrate.cli import main
+from tests.conftest import SAMPLES
+from tests.test_cli import sample_passwords
+
+PASSWORDS = {"fetchmail": "Zq7-fetch-secret", "imap": "Zq7-mutt-imap-secret", "smtp": "Zq7-mutt-smtp-secret",
+             "pop": "Zq7-mutt-pop-secret", "prefs": "Zq7-prefs-secret", "verify": "Zq7-verify-secret"}
+
+
+def with_passwords(home: Path) -> None:
+    (home / ".fetchmailrc").write_text(
+        f"poll pop.lboro.ac.uk proto pop3 user ccano pass '{PASSWORDS['fetchmail']}'\n"
+        f"poll imap.lboro.ac.uk proto imap user jdoe password \"{PASSWORDS['fetchmail']}x\" folder INBOX.Sent\n")
+    (home / ".fetchmailrc").chmod(0o600)
+    (home / ".muttrc").write_text(
+        f'set folder="imaps://ccano@imap.lboro.ac.uk/INBOX." imap_pass="{PASSWORDS["imap"]}"\n'
+        f"set smtp_url=smtp://ccano:{PASSWORDS['smtp']}@smtp.lboro.ac.uk/ pop_pass='{PASSWORDS['pop']}'\n")
+    profile = home / ".thunderbird" / "old.default"
+    profile.mkdir(parents=True)
+    (profile / "prefs.js").write_text(
+        'user_pref("mail.accountmanager.accounts", "account1");\n'
+        'user_pref("mail.account.account1.server", "server1");\n'
+        'user_pref("mail.server.server1.hostname", "imap.lboro.ac.uk");\n'
+        f'user_pref("mail.server.server1.password", "{PASSWORDS["prefs"]}");\n'
+        'user_pref("mail.server.server1.type", "imap");\n'
+        'user_pref("mail.server.server1.userName", "ccano");\n')
+
+
+def test_no_password_is_ever_shown_or_stored_by_any_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    state, home = tmp_path / "state", tmp_path / "home"
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(state))
+    shutil.copytree(SAMPLES, home / "samples", symlinks=True)
+    with_passwords(home)
+    secrets = set(PASSWORDS.values()) | sample_passwords()
+    said: list[str] = []
+    commands = [["scan"], ["scan", "--json"], ["plan"], ["plan", "--json", "--report", str(tmp_path / "plan.csv")],
+                ["apply", "--json", "--report", str(tmp_path / "apply.json")], ["runs"], ["restore", "--json"],
+                ["apply", "--report", str(tmp_path / "again.csv")], ["restore"], ["apply"]]
+    for command in commands:
+        main([*command, str(home)] if command[0] not in ("runs", "restore") else command)
+        said += capsys.readouterr()
+    monkeypatch.setenv("MAILMIGRATE_PASSWORD", PASSWORDS["verify"])
+    main(["verify", "--timeout", "2", "--jobs", "1", str(home / ".muttrc"), str(home / ".fetchmailrc")])
+    said += capsys.readouterr()
+    stored = [p.read_text(errors="replace") for p in tmp_path.glob("*.csv")] + [(tmp_path / "apply.json").read_text()]
+    stored += [p.read_text() for p in state.rglob("manifest.json")] + [str(p) for p in state.rglob("*")]
+    assert len(said) >= 2 * len(commands) and "will migrate" in "".join(said) and "********" in "".join(said)
+    written = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
+    assert all(secret.encode() in written for key, secret in PASSWORDS.items() if key != "verify")  # there to leak
+    for secret in secrets:
+        assert not any(secret in text for text in said + stored), "a password was shown or stored"
