@@ -7,6 +7,7 @@ Nothing is written; mail is sent only to an address given for the purpose.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import imaplib
 import poplib
@@ -110,6 +111,9 @@ def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Setting
         imap.logout()
     except (OSError, imaplib.IMAP4.error) as error:
         checks.append(Check(f"imap session {user}", False, _reason(error)))
+    finally:
+        with contextlib.suppress(OSError):
+            imap.shutdown()
     return checks
 
 
@@ -169,6 +173,8 @@ def _pop(endpoint: Endpoint, user: str, settings: Settings) -> list[Check]:
         pop.quit()
     except (OSError, poplib.error_proto) as error:
         checks.append(Check(f"pop3 login {user}", False, _reason(error)))
+    finally:
+        pop.close()
     return checks
 
 
@@ -193,6 +199,8 @@ def _outgoing(endpoint: Endpoint, user: str, policy: Policy, settings: Settings)
         smtp.quit()
     except (OSError, smtplib.SMTPException) as error:
         checks.append(Check(f"smtp session {user}", False, _reason(error)))
+    finally:
+        smtp.close()
     return checks
 
 
