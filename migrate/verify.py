@@ -21,6 +21,7 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.policy import Policy
+from migrate.rules import sides
 
 #: a name and its password, asked for once per name; never shown
 Passwords = Callable[[str], str]
@@ -56,21 +57,19 @@ class Settings:
 
 
 def of_service(account: Account, policy: Policy) -> bool:
-    """An account with a server of the service (by the policy's names, or its new host)."""
-    hosts = [account.incoming.host, account.outgoing.host if account.outgoing else None]
-    return any(host and (policy.matches(host) or host.lower() in (policy.incoming.host.lower(), policy.outgoing.host.lower()))
-               for host in hosts)
+    return any(True for _ in sides(account, policy))
 
 
 def verify_account(account: Account, path: str, client: str, policy: Policy, settings: Settings) -> Verified:
+    """The checks of the account's servers that belong to the service (the others are not ours to try)."""
     checks, servers = [], []
-    incoming, outgoing = account.incoming, account.outgoing
-    if incoming.host:
-        checks += _incoming(incoming, _login(incoming, account), account, settings)
-        servers.append(f"{incoming.host}:{incoming.port}")
-    if outgoing is not None and outgoing.host:
-        checks += _outgoing(outgoing, _login(outgoing, account) or _login(incoming, account), policy, settings)
-        servers.append(f"{outgoing.host}:{outgoing.port}")
+    for side in sides(account, policy):
+        if side.name == "incoming":
+            checks += _incoming(side.endpoint, _login(side.endpoint, account), account, settings)
+        else:
+            checks += _outgoing(side.endpoint, _login(side.endpoint, account) or _login(account.incoming, account),
+                                policy, settings)
+        servers.append(f"{side.endpoint.host}:{side.endpoint.port}")
     return Verified(path, client, account.label, ", ".join(servers), tuple(checks))
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tests.perf.homes import make_homes
+from tests.test_crash import contents as files
 
 CORPUS = Path(__file__).resolve().parent / "hostile"
 ROOT = CORPUS.parent.parent
@@ -26,10 +27,6 @@ FAILS = {
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
 
 
 def generated(homes: Path) -> None:
