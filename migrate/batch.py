@@ -149,9 +149,13 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     window, waiting = workers * 32, iter(jobs)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
         running = collections.deque(pool.submit(_work, job) for job in itertools.islice(waiting, window))
-        while running:
-            outcomes = running.popleft().result()
-            following = next(waiting, None)
-            if following is not None:
-                running.append(pool.submit(_work, following))
-            yield outcomes
+        try:
+            while running:
+                outcomes = running.popleft().result()
+                following = next(waiting, None)
+                if following is not None:
+                    running.append(pool.submit(_work, following))
+                yield outcomes
+        finally:  # the reader went away (a closed pipe, an error): start no more homes
+            for future in running:
+                future.cancel()

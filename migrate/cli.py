@@ -9,6 +9,7 @@ from typing import Optional
 from typing import Sequence
 
 from migrate import __version__
+from migrate.exitcodes import EXIT_BROKEN_PIPE
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_POLICY
 
@@ -82,3 +83,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except MigrateError as error:
         print(f"mailmigrate: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (``mailmigrate plan | head``): stop quietly, as Unix tools do.
+
+    Python would report the failed flush of stdout at exit; stdout goes to /dev/null first.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE

@@ -19,6 +19,7 @@ FIELD_WORDS = {
     "auth": "login method",
     "username": "username",
     "password": "saved password",
+    "certificate": "certificate check",
 }
 
 
@@ -34,6 +35,9 @@ class Endpoint:
     auth: Optional[str] = None  #: ``"plain"``, ``"any"``, ``"cram-md5"``, ``"ntlm"``, ...
     username: Optional[str] = None  #: ``None``: the client sends the local login name
     has_password: bool = False  #: a password is saved in the configuration
+    #: the client does not check the server's certificate: switched off, or pinned to one certificate
+    #: (a fingerprint or a stored exception) that the service's will not match
+    certificate_unchecked: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -56,6 +56,10 @@ def plan_text(outcome: Outcome, policy: Policy, with_diff: bool = True, done: bo
         return ""
     plan = outcome.plan
     lines = [f"{outcome.path} ({outcome.client})"]
+    keys = {account.key for account in plan.accounts}
+    lines += [f"  note: {n.message}" for n in plan.notes if n.account not in keys]  # about the setup as a whole
+    if not plan.accounts:
+        lines.append("  no accounts found")
     for account in plan.accounts:
         status = plan.status(account, policy)
         lines.append(f"  {account.label} (line {account.line}): {'migrated' if done and status == WILL_MIGRATE else status}")

@@ -19,7 +19,9 @@ from configobj.validate import VdtValueError
 from migrate.errors import PolicyError
 
 BUILTIN = "built-in (lboro)"
-_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", re.I)
+# Labels as the mail clients take them: DNS letters, digits and hyphens, and the underscore that
+# real setups use (``mail_server.example.com``), which resolvers and every client accept.
+_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Policy:
     special_folders: Mapping[str, str]  #: role (``sent``, ``drafts``, ``trash``) to name
     subscriptions: str
     saved_passwords: str
+    verify_certificates: bool = True  #: the service's certificate is checked, whatever the setup said
 
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
@@ -164,4 +167,5 @@ def _freeze(source: str, config: ConfigObj) -> Policy:
         special_folders={role: folders[role] for role in ("sent", "drafts", "trash")},
         subscriptions=config["subscriptions"]["mode"],
         saved_passwords=config["passwords"]["saved"],
+        verify_certificates=config["certificates"]["verify"],
     )

@@ -202,3 +202,22 @@ def test_policy_command_prints_the_commented_default(capsys) -> None:
 def test_python_dash_m_and_version() -> None:
     done = subprocess.run([sys.executable, "-m", "migrate", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("mailmigrate ")
+
+
+@pytest.mark.parametrize("command", ["plan", "scan --json"])
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, home: Path, command: str) -> None:
+    """``mailmigrate plan | head -c 1``: no traceback, the shell's own status for a tool killed by SIGPIPE."""
+    homes = tmp_path / "homes"
+    for number in range(60):  # far more output than a pipe holds, so the writer meets the closed end
+        shutil.copytree(home, homes / f"u{number}")
+    done = subprocess.run(f"{sys.executable} -m migrate {command} --jobs 2 --homes {homes} | head -c 1 >/dev/null;"
+                          " echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert (done.stderr, done.stdout.strip()) == ("", "141")
+
+
+def test_notes_about_a_setup_as_a_whole_are_in_the_text_plan(tmp_path: Path, capsys) -> None:
+    muttrc = tmp_path / "muttrc"
+    muttrc.write_text("source ~/.mutt/not-there\n")
+    code, out, _ = run(capsys, "plan", str(muttrc))
+    assert code == 0 and "note: " in out and "not-there: sourced but not found" in out and "no accounts found" in out

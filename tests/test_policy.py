@@ -20,6 +20,7 @@ def test_builtin_policy_is_the_loughborough_one(policy) -> None:
     assert (policy.old_separator, policy.new_separator) == (".", "/")
     assert policy.special_folders == {"sent": "Sent Items", "drafts": "Drafts", "trash": "Deleted Items"}
     assert (policy.subscriptions, policy.saved_passwords) == ("off", "warn")
+    assert policy.verify_certificates is True
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,13 @@ def test_builtin_policy_is_the_loughborough_one(policy) -> None:
 )
 def test_match_hosts(policy, host, matches) -> None:
     assert policy.matches(host) is matches
+
+
+def test_host_names_with_underscores_are_accepted_as_the_clients_accept_them() -> None:
+    site = load_policy(overrides=["match=mail_server.foo.com, *.old_mail.example.org",
+                                  "incoming.host=new_imap.example.org"])
+    assert site.matches("MAIL_SERVER.foo.com") and site.matches("pop.old_mail.example.org")
+    assert site.incoming.host == "new_imap.example.org"
 
 
 def test_printed_policy_reads_back_the_same(tmp_path: Path, policy) -> None:

@@ -24,6 +24,7 @@ _ORDER = (
     "new_server",
     "pop_to_imap",
     "force_tls",
+    "verify_certificates",
     "plain_auth",
     "username_suffix",
     "folder_prefix",
