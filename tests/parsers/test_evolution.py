@@ -237,11 +237,15 @@ def gconf_accounts(root: Path) -> list:
     return [ElementTree.fromstring(re.sub(r"\\(.)", r"\1", item).strip()) for item in items]
 
 
-def test_gconf_file_round_trips_and_migrates_to_expected() -> None:
-    plan = plan_setup(read, PARSER, load_policy(), str(GCONF), "nobody")
-    assert plan.only.before.to_bytes() == GCONF.read_bytes()
-    assert plan.only.after.to_bytes() == Path(str(GCONF) + ".expected").read_bytes()
-    again = plan_setup({str(GCONF): plan.only.after.to_bytes()}.get, PARSER, load_policy(), str(GCONF), "nobody")
+GCONF_SAMPLES = sorted(EVOLUTION.rglob("%gconf.xml"))
+
+
+@pytest.mark.parametrize("path", [p for p in GCONF_SAMPLES if p.parent.name == "mail"], ids=lambda p: p.parts[-6])
+def test_gconf_file_round_trips_and_migrates_to_expected(path: Path) -> None:
+    plan = plan_setup(read, PARSER, load_policy(), str(path), "nobody")
+    assert plan.only.before.to_bytes() == path.read_bytes()
+    assert plan.only.after.to_bytes() == Path(str(path) + ".expected").read_bytes()
+    again = plan_setup({str(path): plan.only.after.to_bytes()}.get, PARSER, load_policy(), str(path), "nobody")
     assert not again.changed and not again.changes
 
 
@@ -275,6 +279,57 @@ def test_gconftool_reads_the_migrated_accounts(tmp_path: Path, monkeypatch) -> N
             uri = new.findtext(folder)
             assert "/INBOX/" not in uri and "imap.lboro.ac.uk" not in uri
     assert before[0].findtext("drafts-folder") == after[0].findtext("drafts-folder")  # the POP account's local folders
+
+
+def applied_gconf(sample: str, tmp_path: Path, monkeypatch) -> tuple[list, list]:
+    """A sample's GConf accounts before and after ``apply``, as gconftool-2 reads them, by Camel URL."""
+    from parsers.evolution.camel import parse_camel
+
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    home = tmp_path / "home"
+    shutil.copytree(EVOLUTION / sample, home, ignore=shutil.ignore_patterns("*.expected"))
+    before = gconf_accounts(home / ".gconf")
+    assert main(["apply", str(home)]) == 0
+    after = gconf_accounts(home / ".gconf")
+    assert [a.get("uid") for a in after] == [a.get("uid") for a in before]
+    return before, [(parse_camel(a.findtext("source/url")), a) for a in after]
+
+
+@pytest.mark.oracle
+def test_gconftool_sees_every_folder_of_the_account_follow_the_move(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 10: trash and junk parameters (both spellings) and the drafts and sent folders in all three
+    URI spellings leave INBOX; another provider's account stays as it was."""
+    from xml.etree.ElementTree import tostring
+
+    before, after = applied_gconf("2.x-special-folders", tmp_path, monkeypatch)
+    (two, first), (three, second), (_, foreign) = after
+    assert (two.param("real_trash_path"), two.param("real_junk_path")) == (("real_trash_path", "Deleted%20Items"),
+                                                                         ("real_junk_path", "Junk%20E-mail"))
+    assert (first.findtext("drafts-folder"), first.findtext("sent-folder")) == (
+        "email://1300000000.5151.1@desk/Drafts", "imap://ccano%40lboro.ac.uk@staff-mail.lboro.ac.uk/Sent%20Items")
+    assert (three.param("real-trash-path"), three.param("real-junk-path")) == (("real-trash-path", "Trash"),
+                                                                             ("real-junk-path", "Spam"))
+    assert (second.findtext("drafts-folder"), second.findtext("sent-folder")) == (
+        "folder://1300000000.5151.2%40desk/Drafts", "folder://local/Sent")
+    assert tostring(foreign) == tostring(before[2])
+
+
+@pytest.mark.oracle
+def test_gconftool_sees_the_ssh_tunnel_off_and_tls_to_the_service(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 11: the box that made Evolution run the command is unticked (the command text stays, unused);
+    the URL then reaches the service directly over SSL on 993."""
+    from xml.etree.ElementTree import tostring
+
+    from parsers.evolution.gconf_accounts import endpoint
+    from parsers.evolution.gconf_accounts import tunnel_param
+
+    before, after = applied_gconf("2.x-ssh-tunnel", tmp_path, monkeypatch)
+    for url, _ in after[:3]:
+        assert tunnel_param(url) is None and url.param("use_command") is None and url.param("use-shell-command") is None
+        incoming = endpoint(url)
+        assert (incoming.host, incoming.port, incoming.security) == (load_policy().incoming.host, 993, "ssl")
+    assert after[0][0].param("command") == ("command", "ssh%20-C%20-l%20%25u%20%25h%20exec%20/usr/sbin/imapd")
+    assert tostring(after[3][1]) == tostring(before[3])
 
 
 def test_a_merged_gconf_tree_is_read_and_rewritten_the_same_way() -> None:
