@@ -21,6 +21,7 @@ from parsers.evolution.folders import folder_moves
 from parsers.evolution.folders import moved_path
 from parsers.evolution.gconf import GconfAccount
 from parsers.evolution.gconf import GconfFile
+from parsers.evolution.gconf import GconfSetup
 from parsers.evolution.gconf import escape_twice
 from parsers.evolution.sources import SECURITY
 from parsers.evolution.sources import SECURITY_NICK
@@ -101,10 +102,13 @@ def folder_path(entry: GconfAccount, source: CamelUrl, uri: str) -> Optional[str
     url = parse_camel(uri)
     if url is None or url.scheme.lower() not in PROTOCOLS or url.host.lower() != source.host.lower():
         return None
+    if url.user is not None and source.user is not None and url.user.lower() != source.user.lower():
+        return None  # another account on the same server
     return url.path.lstrip("/") or None
 
 
-def account(gconf: GconfFile, entry: GconfAccount, line: int) -> Optional[Account]:
+def account(setup: GconfSetup, entry: GconfAccount, line: int) -> Optional[Account]:
+    gconf = setup.gconf
     source = url_of(gconf, entry, "source")
     if source is None or source.scheme.lower() not in PROTOCOLS:
         return None
@@ -114,6 +118,10 @@ def account(gconf: GconfFile, entry: GconfAccount, line: int) -> Optional[Accoun
         path = folder_path(entry, source, gconf.value(field)) if field.kind.endswith("-folder") else None
         if path is not None:
             folders.append(Folder(field.kind.split("-")[0], unquote(path), separator="/"))
+    named = {folder.name for folder in folders}
+    folders += [Folder("mailbox", name, separator="/") for name in dict.fromkeys(unquote(path) for _, _, path in
+                                                                               rule_uris(setup, entry, source))
+                if name not in named]
     return Account(
         key=entry.uid, label=entry.name or entry.uid, line=line, incoming=endpoint(source),
         outgoing=endpoint(transport) if transport is not None and transport.scheme.lower() == "smtp" else None,
@@ -155,6 +163,32 @@ def migrate(gconf: GconfFile, entry: GconfAccount, account: Account, changes: li
     if "incoming.protocol" in {c.field for c in changes}:
         notes.append(Note(account.key, "evolution", "the POP account becomes IMAP in place (same uid): mail already"
                           " downloaded stays in the local folders; close Evolution first (evolution --force-shutdown)"))
+    return edits
+
+
+def rule_uris(setup: GconfSetup, entry: GconfAccount, source: CamelUrl) -> Iterator[tuple[object, int, str]]:
+    """Each folder of the account a rule file names: the file, the URI's token, its encoded path."""
+    for document in setup.rule_files:
+        for index, token in enumerate(document.tokens):
+            path = folder_path(entry, source, token.text) if token.kind == "URI" else None
+            if path is not None:
+                yield document, index, path
+
+
+def migrate_rules(setup: GconfSetup, entry: GconfAccount, account: Account, changes: list[Change]) -> dict[str, list[Edit]]:
+    """Edits of the rule files: the account's folders moved (and, in the store URL spelling, on the new server)."""
+    source = url_of(setup.gconf, entry, "source")
+    if source is None:
+        return {}
+    imapx = any(f.kind == "source" and setup.gconf.value(f).startswith("imapx:") for a in setup.gconf.accounts
+                for f in a.fields)
+    incoming, moves = new_values(changes, "incoming"), folder_moves(changes)
+    edits: dict[str, list[Edit]] = {}
+    for document, index, _ in rule_uris(setup, entry, source):
+        uri = document.tokens[index].text
+        new = _moved_folder(entry, source, uri, account, incoming, moves, imapx)
+        if new is not None and new != uri:
+            edits.setdefault(document.path, []).append(Edit(index, index + 1, new))
     return edits
 
 

@@ -42,12 +42,12 @@ FULL_NAME_KEYS = (("RealTrashPath", "trash"), ("RealJunkPath", "junk"), ("RealNo
 IMAP_GROUPS = ("Imapx Backend", "Imap Backend")
 #: Files of ``~/.config/evolution/mail/`` whose rules name folders by URI.
 RULE_FILES = ("filters.xml", "vfolders.xml", "searches.xml")
-_FILTER_URI = re.compile(r'(?<=uri=")folder://[^"]*')
+_FILTER_URI = re.compile(r'(?<=uri=")[A-Za-z][A-Za-z0-9+.-]*:[^"]*')
 
 
 @dataclasses.dataclass(frozen=True)
 class UriText(FileDocument):
-    """A file kept as text, with each ``folder://`` URI in an attribute as its own token."""
+    """A file kept as text, with each URI in a ``uri=""`` attribute as its own token."""
 
 
 def parse_uri_text(data: bytes, path: str) -> UriText:
@@ -140,14 +140,19 @@ def load(read: Read, path: str) -> Optional[SourceAccount]:
 
     identity = sibling(account.get("Mail Account", "IdentityUid"))
     transport = sibling(identity.get("Mail Submission", "TransportUid") if identity else None)
-    rule_files = []
-    for name in RULE_FILES:
-        rules_path = os.path.normpath(os.path.join(folder, "..", "mail", name))
-        content = read(rules_path)
-        if content is not None:
-            rule_files.append(parse_uri_text(content, rules_path))
     uid = os.path.basename(path)[: -len(".source")]
-    return SourceAccount(uid, account, identity, transport, tuple(rule_files))
+    return SourceAccount(uid, account, identity, transport, load_rule_files(read, os.path.join(folder, "..", "mail")))
+
+
+def load_rule_files(read: Read, folder: str) -> tuple[UriText, ...]:
+    """The rule files (``RULE_FILES``) that exist in ``folder``."""
+    found = []
+    for name in RULE_FILES:
+        path = os.path.normpath(os.path.join(folder, name))
+        content = read(path)
+        if content is not None:
+            found.append(parse_uri_text(content, path))
+    return tuple(found)
 
 
 def folder_root(uid: str) -> str:
