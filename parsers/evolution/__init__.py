@@ -9,6 +9,13 @@ POP accounts become IMAP in place, keeping their UID, so the mail POP already
 downloaded ("On This Computer") and everything keyed by the UID stay attached.
 A running Evolution or source registry would overwrite the files: then the
 account is left alone, with the reason.
+
+Certificates: neither generation has a setting that stops Evolution checking
+a mail server's certificate (``e-source-security.c``, the Camel settings and
+URL parameters have none).  A certificate accepted by hand is stored for one
+host and that exact certificate (``camel-cert.db``, ``camel_certs/``; 2.x: by
+fingerprint) and is only consulted when the system's check fails, so no
+account is ``certificate_unchecked``.
 """
 from __future__ import annotations
 
@@ -30,8 +37,9 @@ from migrate.plugins import Read
 from migrate.plugins import read_required
 from parsers.evolution import gconf_accounts
 from parsers.evolution import sources
-from parsers.evolution.gconf import GconfFile
+from parsers.evolution.gconf import GconfSetup
 from parsers.evolution.gconf import parse_gconf
+from parsers.evolution.gconf import rules_folders
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.migration import migrate
 
@@ -57,38 +65,46 @@ class EvolutionParser(Parser):
         elif sources.is_mail_account(parse_keyfile(data, str(path))):
             yield path
 
-    def parse(self, read: Read, path: str) -> Union[sources.SourceAccount, GconfFile]:
+    def parse(self, read: Read, path: str) -> Union[sources.SourceAccount, GconfSetup]:
         if path.endswith(".xml"):
-            return parse_gconf(read_required(read, path), path)
+            rule_files = next((found for found in (sources.load_rule_files(read, folder) for folder in rules_folders(path))
+                               if found), ())
+            return GconfSetup(parse_gconf(read_required(read, path), path), rule_files)
         loaded = sources.load(read, path)
         if loaded is None:
             raise MigrateError(f"{path}: no such file")
         return loaded
 
-    def accounts(self, parsed: Union[sources.SourceAccount, GconfFile]) -> list[Account]:
-        if isinstance(parsed, GconfFile):
-            found = (gconf_accounts.account(parsed, entry, parsed.position(entry.fields[0].index)[0] if entry.fields else 1)
-                     for entry in parsed.accounts)
+    def accounts(self, parsed: Union[sources.SourceAccount, GconfSetup]) -> list[Account]:
+        if isinstance(parsed, GconfSetup):
+            gconf = parsed.gconf
+            found = (gconf_accounts.account(parsed, entry, gconf.position(entry.fields[0].index)[0] if entry.fields else 1)
+                     for entry in gconf.accounts)
             return [account for account in found if account is not None]
         return [sources.account(parsed, 1)] if sources.is_mail_account(parsed.account) else []
 
     def apply(
-        self, parsed: Union[sources.SourceAccount, GconfFile], accounts: list[Account], changes: list[Change]
+        self, parsed: Union[sources.SourceAccount, GconfSetup], accounts: list[Account], changes: list[Change]
     ) -> tuple[dict[str, Document], list[Note]]:
         notes: list[Note] = []
         documents: dict[str, Document] = {}
         edits = []
+        rule_edits: dict[str, list] = {}
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
             if not mine:
                 continue
-            if isinstance(parsed, GconfFile):
-                entry = next(e for e in parsed.accounts if e.uid == account.key)
-                edits += gconf_accounts.migrate(parsed, entry, account, mine, notes)
+            if isinstance(parsed, GconfSetup):
+                entry = next(e for e in parsed.gconf.accounts if e.uid == account.key)
+                edits += gconf_accounts.migrate(parsed.gconf, entry, account, mine, notes)
+                for path, found in gconf_accounts.migrate_rules(parsed, entry, account, mine).items():
+                    rule_edits.setdefault(path, []).extend(found)
             else:
                 documents.update(migrate(parsed, account, mine, notes))
-        if isinstance(parsed, GconfFile):
-            documents[parsed.path] = parsed.apply(edits)
+        if isinstance(parsed, GconfSetup):
+            documents[parsed.gconf.path] = parsed.gconf.apply(edits)
+            documents.update({rules.path: rules.apply(rule_edits[rules.path]) for rules in parsed.rule_files
+                              if rule_edits.get(rules.path)})
         return documents, notes
 
     def live(self, path: Path) -> Optional[str]:

@@ -14,6 +14,7 @@ from typing import Optional
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import unescape as xml_unescape
 
+from migrate.document import Document
 from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
@@ -55,6 +56,29 @@ class GconfFile(FileDocument):
 
     def value(self, field: Field) -> str:
         return unescape_twice(self.tokens[field.index].text)
+
+
+@dataclasses.dataclass(frozen=True)
+class GconfSetup:
+    """The GConf accounts, and the rule files of the same Evolution (filters, search folders) naming their folders."""
+
+    gconf: GconfFile
+    rule_files: tuple = ()  #: ``sources.UriText`` documents
+
+    @property
+    def files(self) -> dict[str, Document]:
+        return {document.path: document for document in (self.gconf, *self.rule_files)}
+
+
+def rules_folders(path: str) -> tuple[str, ...]:
+    """Where the Evolution of a GConf file keeps its mail rules: ``~/.evolution/mail`` (2.x), else the XDG one (3.0 - 3.4)."""
+    parts = path.split("/")
+    if parts[-1] == "%gconf-tree.xml":
+        home = parts[:-2]
+    else:
+        home = parts[:-5] if parts[-5:-4] == [".gconf"] else parts[:-6]  # ~/.gconf/... or ~/.config/gconf/...
+    base = "/".join(home) or "."
+    return (f"{base}/.evolution/mail", f"{base}/.config/evolution/mail")
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as ``decode`` keeps them

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Iterator
+from typing import Mapping
 from typing import Optional
+from urllib.parse import quote
+from urllib.parse import unquote
 
 from migrate.document import Edit
 from migrate.model import Account
@@ -13,8 +17,11 @@ from migrate.model import Note
 from migrate.model import new_values
 from parsers.evolution.camel import CamelUrl
 from parsers.evolution.camel import parse_camel
+from parsers.evolution.folders import folder_moves
+from parsers.evolution.folders import moved_path
 from parsers.evolution.gconf import GconfAccount
 from parsers.evolution.gconf import GconfFile
+from parsers.evolution.gconf import GconfSetup
 from parsers.evolution.gconf import escape_twice
 from parsers.evolution.sources import SECURITY
 from parsers.evolution.sources import SECURITY_NICK
@@ -27,6 +34,11 @@ USE_SSL_VALUE = {"ssl": "always", "starttls": "when-possible", "none": "never"}
 #: Parameters that go: POP-only ones, the namespace override and the subscription boxes.
 _DROPPED = frozenset({"keep_on_server", "delete_after", "delete_expunged", "disable_extensions", "namespace",
                       "override_namespace", "use_lsub", "check_lsub"})
+#: Source URL parameters holding a folder's full name: 2.x spelling, then 3.2 - 3.4 (``camel-imap-settings.c``).
+FOLDER_PARAMS = {"real_trash_path": "trash", "real_junk_path": "junk", "real-trash-path": "trash",
+                 "real-junk-path": "junk", "real-not-junk-path": "not-junk"}
+#: The checkbox that makes IMAP talk through a shell command: 2.x (with ``command``), 3.2 - 3.4.
+TUNNEL_PARAMS = ("use_command", "use-shell-command")
 
 
 def url_of(gconf: GconfFile, account: GconfAccount, kind: str) -> Optional[CamelUrl]:
@@ -47,21 +59,69 @@ def endpoint(url: CamelUrl) -> Endpoint:
         auth_name = "none"
     else:
         auth_name = "plain" if auth in ("", "PLAIN", "LOGIN") else auth.lower()
-    return Endpoint(protocol=protocol, host=url.host.lower(), port=url.port or _PORTS[(protocol, security == "ssl")],
-                    security=security, auth=auth_name, username=url.user)
+    port = url.port or _PORTS[(protocol, security == "ssl")]
+    if protocol == "imap" and tunnel_param(url):
+        security = "none"  # a command's pipe: no TLS to the host, which the service would need
+    return Endpoint(protocol=protocol, host=url.host.lower(), port=port, security=security, auth=auth_name,
+                    username=url.user)
 
 
-def account(gconf: GconfFile, entry: GconfAccount, line: int) -> Optional[Account]:
+def tunnel_param(url: CamelUrl) -> Optional[str]:
+    """The parameter that switches the IMAP connection to a shell command, when it is on.
+
+    2.x providers test presence and need ``command`` too; 3.2 - 3.4 read the
+    value (a bare name is true) and fall back to the default ``ssh`` command.
+    """
+    legacy = url.param("use_command")
+    if legacy is not None and url.param("command") is not None:
+        return "use_command"
+    current = url.param("use-shell-command")
+    if current is not None and (current[1] or "true").strip().lower() in ("true", "1", "yes"):
+        return "use-shell-command"
+    return None
+
+
+def folder_params(url: CamelUrl) -> Iterator[tuple[str, str]]:
+    """Each folder named in the source URL's parameters: its role and its encoded full name."""
+    for name, value in url.params:
+        if name in FOLDER_PARAMS and value:
+            yield FOLDER_PARAMS[name], value
+
+
+def uid_roots(entry: GconfAccount) -> tuple[str, ...]:
+    """The account-relative folder URI prefixes: ``email://<uid>/`` (2.x) and ``folder://<uid, encoded>/`` (3.x)."""
+    return (f"email://{entry.uid}/", f"folder://{quote(entry.uid, safe='')}/") if entry.uid else ()
+
+
+def folder_path(entry: GconfAccount, source: CamelUrl, uri: str) -> Optional[str]:
+    """The encoded folder path of a URI naming a folder of the account, in any of the spellings
+    ``e_mail_folder_uri_parse`` reads (those two, or a Camel URL of the store); else ``None``."""
+    for root in uid_roots(entry):
+        if uri.startswith(root) and uri[len(root):]:
+            return uri[len(root):]
+    url = parse_camel(uri)
+    if url is None or url.scheme.lower() not in PROTOCOLS or url.host.lower() != source.host.lower():
+        return None
+    if url.user is not None and source.user is not None and url.user.lower() != source.user.lower():
+        return None  # another account on the same server
+    return url.path.lstrip("/") or None
+
+
+def account(setup: GconfSetup, entry: GconfAccount, line: int) -> Optional[Account]:
+    gconf = setup.gconf
     source = url_of(gconf, entry, "source")
     if source is None or source.scheme.lower() not in PROTOCOLS:
         return None
     transport = url_of(gconf, entry, "transport")
-    folders = []
+    folders = [Folder(role, unquote(raw), separator="/") for role, raw in folder_params(source)]
     for field in entry.fields:
-        if field.kind.endswith("-folder"):
-            uri = parse_camel(gconf.value(field))
-            if uri is not None and uri.host.lower() == source.host.lower() and uri.path.strip("/"):
-                folders.append(Folder(field.kind.split("-")[0], uri.path.lstrip("/"), separator="/"))
+        path = folder_path(entry, source, gconf.value(field)) if field.kind.endswith("-folder") else None
+        if path is not None:
+            folders.append(Folder(field.kind.split("-")[0], unquote(path), separator="/"))
+    named = {folder.name for folder in folders}
+    folders += [Folder("mailbox", name, separator="/") for name in dict.fromkeys(unquote(path) for _, _, path in
+                                                                               rule_uris(setup, entry, source))
+                if name not in named]
     return Account(
         key=entry.uid, label=entry.name or entry.uid, line=line, incoming=endpoint(source),
         outgoing=endpoint(transport) if transport is not None and transport.scheme.lower() == "smtp" else None,
@@ -73,20 +133,29 @@ def account(gconf: GconfFile, entry: GconfAccount, line: int) -> Optional[Accoun
 def migrate(gconf: GconfFile, entry: GconfAccount, account: Account, changes: list[Change], notes: list[Note]) -> list[Edit]:
     edits = []
     imapx = any(f.kind == "source" and gconf.value(f).startswith("imapx:") for a in gconf.accounts for f in a.fields)
+    incoming, moves = new_values(changes, "incoming"), folder_moves(changes)
+    source_url = url_of(gconf, entry, "source")
     for field in entry.fields:
         url = parse_camel(gconf.value(field))
         if url is None:
             continue
         if field.kind == "source":
-            new = _server_url(url, account.incoming, new_values(changes, "incoming"), "imapx" if imapx else "imap")
-            new = dataclasses.replace(new, params=tuple(p for p in new.params if p[0] not in _DROPPED))
+            new = _server_url(url, account.incoming, incoming, "imapx" if imapx else "imap")
+            tunnel = tunnel_param(url) if incoming else None
+            if tunnel is not None:
+                notes.append(Note(account.key, "evolution", f"{tunnel} removed from the receiving URL: the account reached"
+                                  " its server through a command (ssh), which the new service does not offer; Evolution"
+                                  " now connects to it directly over TLS"))
+            new = dataclasses.replace(new, params=tuple(
+                (name, _moved_param(name, value, moves)) for name, value in new.params
+                if name not in _DROPPED and name != tunnel))
         elif field.kind == "transport" and account.outgoing is not None:
             new = _server_url(url, account.outgoing, new_values(changes, "outgoing"), "smtp")
-        elif field.kind.endswith("-folder") and url.host.lower() == (account.incoming.host or ""):
-            source = _server_url(url, account.incoming, new_values(changes, "incoming"), "imapx" if imapx else "imap")
-            head, _, rest = url.path.lstrip("/").partition("/")
-            path = "/" + (rest if head.upper() == "INBOX" and rest else url.path.lstrip("/"))
-            new = dataclasses.replace(url, scheme=source.scheme, user=source.user, host=source.host, path=path)
+        elif field.kind.endswith("-folder") and source_url is not None:
+            new_text = _moved_folder(entry, source_url, gconf.value(field), account, incoming, moves, imapx)
+            if new_text is not None and new_text != gconf.value(field):
+                edits.append(Edit(field.index, field.index + 1, escape_twice(new_text)))
+            continue
         else:
             continue
         if str(new) != str(url):
@@ -95,6 +164,53 @@ def migrate(gconf: GconfFile, entry: GconfAccount, account: Account, changes: li
         notes.append(Note(account.key, "evolution", "the POP account becomes IMAP in place (same uid): mail already"
                           " downloaded stays in the local folders; close Evolution first (evolution --force-shutdown)"))
     return edits
+
+
+def rule_uris(setup: GconfSetup, entry: GconfAccount, source: CamelUrl) -> Iterator[tuple[object, int, str]]:
+    """Each folder of the account a rule file names: the file, the URI's token, its encoded path."""
+    for document in setup.rule_files:
+        for index, token in enumerate(document.tokens):
+            path = folder_path(entry, source, token.text) if token.kind == "URI" else None
+            if path is not None:
+                yield document, index, path
+
+
+def migrate_rules(setup: GconfSetup, entry: GconfAccount, account: Account, changes: list[Change]) -> dict[str, list[Edit]]:
+    """Edits of the rule files: the account's folders moved (and, in the store URL spelling, on the new server)."""
+    source = url_of(setup.gconf, entry, "source")
+    if source is None:
+        return {}
+    imapx = any(f.kind == "source" and setup.gconf.value(f).startswith("imapx:") for a in setup.gconf.accounts
+                for f in a.fields)
+    incoming, moves = new_values(changes, "incoming"), folder_moves(changes)
+    edits: dict[str, list[Edit]] = {}
+    for document, index, _ in rule_uris(setup, entry, source):
+        uri = document.tokens[index].text
+        new = _moved_folder(entry, source, uri, account, incoming, moves, imapx)
+        if new is not None and new != uri:
+            edits.setdefault(document.path, []).append(Edit(index, index + 1, new))
+    return edits
+
+
+def _moved_param(name: str, value: Optional[str], moves: Mapping[str, str]) -> Optional[str]:
+    if name in FOLDER_PARAMS and value:
+        return moved_path(value, moves) or value
+    return value
+
+
+def _moved_folder(entry: GconfAccount, source: CamelUrl, uri: str, account: Account, incoming: dict,
+                  moves: Mapping[str, str], imapx: bool) -> Optional[str]:
+    """A drafts/sent folder URI of the account after the move (and, in the Camel spelling, on the new server)."""
+    path = folder_path(entry, source, uri)
+    if path is None:
+        return None
+    new_path = moved_path(path, moves) or path
+    if any(uri.startswith(root) for root in uid_roots(entry)):
+        return uri[: len(uri) - len(path)] + new_path
+    url = parse_camel(uri)
+    server = _server_url(url, account.incoming, incoming, "imapx" if imapx else "imap")
+    moved = dataclasses.replace(url, scheme=server.scheme, user=server.user, host=server.host, path="/" + new_path)
+    return str(moved) if str(moved) != str(url) else uri  # never a spelling change alone
 
 
 def _server_url(url: CamelUrl, endpoint_: Endpoint, values: dict, protocol: str) -> CamelUrl:

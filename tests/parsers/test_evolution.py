@@ -89,7 +89,8 @@ def test_every_account_migrates_to_expected_and_stays() -> None:
         assert plan.changed == ("gmail" not in path.name)
         again = plan_setup({f.path: f.after.to_bytes() for f in plan.files}.get, PARSER, load_policy(), str(path), "nobody")
         assert not again.changed
-    assert changed == {str(p)[: -len(".expected")] for p in EVOLUTION.rglob("*.expected") if "gconf" not in p.name}
+    assert changed == {str(p)[: -len(".expected")] for p in EVOLUTION.rglob("*.expected")
+                       if "/.config/evolution/" in str(p)}
 
 
 @pytest.mark.oracle
@@ -130,6 +131,78 @@ def test_gkeyfile_reads_the_migrated_accounts(sample: str, tmp_path: Path, monke
     assert "/INBOX/" not in filters
 
 
+def applied_key_files(sample: str, tmp_path: Path, monkeypatch) -> tuple[Path, dict]:
+    """A copy of a sample home after ``apply``, and every key file in it as GLib's GKeyFile reads it, by name."""
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    home = tmp_path / sample
+    shutil.copytree(EVOLUTION / sample, home, ignore=shutil.ignore_patterns("*.expected"))
+    assert main(["apply", str(home)]) == 0
+    sources = home / ".config" / "evolution" / "sources"
+    return home, {Path(path).name: groups for path, groups in gkeyfile(*sorted(sources.glob("*.source"))).items()}
+
+
+def rule_file_uris(path: Path) -> list:
+    import xml.etree.ElementTree as ElementTree
+
+    return [folder.get("uri") for folder in ElementTree.parse(path).iter("folder")]
+
+
+@pytest.mark.oracle
+def test_gkeyfile_sees_every_key_naming_a_folder_follow_the_move(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 10: trash, junk, archive, sent and drafts, filters and search folders all leave INBOX."""
+    home, files = applied_key_files("3.x-special-folders", tmp_path, monkeypatch)
+    account, identity = files["1712000000.4242.1@lab.source"], files["1712000000.4242.2@lab.source"]
+    root = "folder://1712000000.4242.1%40lab/"
+    assert account["Imapx Backend"]["RealTrashPath"] == "Deleted Items"
+    assert account["Imapx Backend"]["RealJunkPath"] == "Junk E-mail"
+    assert account["Imapx Backend"]["RealNotJunkPath"] == ""
+    assert account["Mail Account"]["ArchiveFolder"] == root + "Archive%202012"
+    assert identity["Mail Submission"]["SentFolder"] == root + "Sent%20Items"
+    assert identity["Mail Composition"]["DraftsFolder"] == root + "Drafts"
+    assert identity["Mail Composition"]["TemplatesFolder"] == "folder://local/Templates"
+    mail = home / ".config" / "evolution" / "mail"
+    assert rule_file_uris(mail / "filters.xml") == [root + "Junk%20E-mail", root + "Deleted%20Items"]
+    assert rule_file_uris(mail / "vfolders.xml") == [root + "Projects", root + "Projects/2026", root + "INBOX",
+                                                     "folder://someone-else/INBOX/Projects"]
+
+
+@pytest.mark.oracle
+def test_gkeyfile_sees_the_ssh_tunnel_off_and_tls_to_the_service(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 11: a shell command would now be run against the new host, which has no ssh for mail."""
+    _, files = applied_key_files("3.x-ssh-tunnel", tmp_path, monkeypatch)
+    for name in ("tunnel-account.source", "tunnel-new-host.source"):
+        groups = files[name]
+        assert groups["Imapx Backend"]["UseShellCommand"] == "false"
+        assert groups["Authentication"]["Host"] == load_policy().incoming.host
+        assert (groups["Security"]["Method"], groups["Authentication"]["Port"]) == ("ssl-on-alternate-port", "993")
+    assert files["tunnel-account.source"]["Imapx Backend"]["ShellCommand"] == "ssh -C -l %u %h exec /usr/sbin/imapd"
+
+
+@pytest.mark.parametrize(("raw", "moves", "expected"), [
+    ("INBOX/Sent%20Items", {"INBOX/Sent Items": "Sent Items"}, "Sent%20Items"),
+    ("INBOX/a%2Fb/c", {"INBOX/a/b/c": "a/b/c"}, "a/b/c"),  # a level's own "/" was encoded: written anew
+    ("INBOX/Drafts", {"INBOX/Sent": "Sent"}, None),
+    ("INBOX", {"INBOX/x": "x"}, None),
+])
+def test_a_folder_path_moves_keeping_the_spelling_of_what_stays(raw: str, moves: dict, expected) -> None:
+    from parsers.evolution.folders import moved_path
+
+    assert moved_path(raw, moves) == expected
+
+
+def test_a_tunnel_in_the_3_6_imap_settings_is_switched_off_too_and_a_foreign_one_is_kept() -> None:
+    account = ("[Mail Account]\nBackendName=imap\n\n[Security]\nMethod=ssl-on-alternate-port\n\n[Authentication]\n"
+               "Host={host}\nPort=993\nUser=ccano\n\n[Imap Backend]\nUseShellCommand=true\nRealTrashPath=INBOX/Trash\n")
+    for host, migrated in (("imap.lboro.ac.uk", True), ("imap.example.org", False)):
+        text = account.format(host=host)
+        plan = plan_setup({"/h/a.source": text.encode()}.get, PARSER, load_policy(), "/h/a.source", "ccano")
+        after = plan.only.after.render()
+        assert ("UseShellCommand=false" in after and "RealTrashPath=Trash" in after) is migrated
+        assert (after == text) is not migrated
+        if migrated:
+            assert any("UseShellCommand switched off" in note.message for note in plan.notes)
+
+
 def test_a_running_evolution_means_skip(tmp_path: Path) -> None:
     home = tmp_path / "home"
     shutil.copytree(EVOLUTION / "3.x-pop", home)
@@ -165,11 +238,18 @@ def gconf_accounts(root: Path) -> list:
     return [ElementTree.fromstring(re.sub(r"\\(.)", r"\1", item).strip()) for item in items]
 
 
-def test_gconf_file_round_trips_and_migrates_to_expected() -> None:
-    plan = plan_setup(read, PARSER, load_policy(), str(GCONF), "nobody")
-    assert plan.only.before.to_bytes() == GCONF.read_bytes()
-    assert plan.only.after.to_bytes() == Path(str(GCONF) + ".expected").read_bytes()
-    again = plan_setup({str(GCONF): plan.only.after.to_bytes()}.get, PARSER, load_policy(), str(GCONF), "nobody")
+GCONF_SAMPLES = sorted(EVOLUTION.rglob("%gconf.xml"))
+
+
+@pytest.mark.parametrize("path", [p for p in GCONF_SAMPLES if p.parent.name == "mail"], ids=lambda p: p.parts[-6])
+def test_gconf_file_round_trips_and_migrates_to_expected(path: Path) -> None:
+    """With the rule files of the same Evolution (``~/.evolution/mail/``) that name the accounts' folders."""
+    plan = plan_setup(read, PARSER, load_policy(), str(path), "nobody")
+    for file in plan.files:
+        assert file.before.to_bytes() == Path(file.path).read_bytes()
+        expected = Path(file.path + ".expected")
+        assert file.after.to_bytes() == (expected.read_bytes() if expected.exists() else file.before.to_bytes())
+    again = plan_setup({f.path: f.after.to_bytes() for f in plan.files}.get, PARSER, load_policy(), str(path), "nobody")
     assert not again.changed and not again.changes
 
 
@@ -203,6 +283,62 @@ def test_gconftool_reads_the_migrated_accounts(tmp_path: Path, monkeypatch) -> N
             uri = new.findtext(folder)
             assert "/INBOX/" not in uri and "imap.lboro.ac.uk" not in uri
     assert before[0].findtext("drafts-folder") == after[0].findtext("drafts-folder")  # the POP account's local folders
+
+
+def applied_gconf(sample: str, tmp_path: Path, monkeypatch) -> tuple[list, list]:
+    """A sample's GConf accounts before and after ``apply``, as gconftool-2 reads them, by Camel URL."""
+    from parsers.evolution.camel import parse_camel
+
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    home = tmp_path / "home"
+    shutil.copytree(EVOLUTION / sample, home, ignore=shutil.ignore_patterns("*.expected"))
+    before = gconf_accounts(home / ".gconf")
+    assert main(["apply", str(home)]) == 0
+    after = gconf_accounts(home / ".gconf")
+    assert [a.get("uid") for a in after] == [a.get("uid") for a in before]
+    return before, [(parse_camel(a.findtext("source/url")), a) for a in after]
+
+
+@pytest.mark.oracle
+def test_gconftool_sees_every_folder_of_the_account_follow_the_move(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 10: trash and junk parameters (both spellings) and the drafts and sent folders in all three
+    URI spellings leave INBOX; another provider's account stays as it was."""
+    from xml.etree.ElementTree import tostring
+
+    before, after = applied_gconf("2.x-special-folders", tmp_path, monkeypatch)
+    (two, first), (three, second), (_, foreign) = after
+    assert (two.param("real_trash_path"), two.param("real_junk_path")) == (("real_trash_path", "Deleted%20Items"),
+                                                                         ("real_junk_path", "Junk%20E-mail"))
+    assert (first.findtext("drafts-folder"), first.findtext("sent-folder")) == (
+        "email://1300000000.5151.1@desk/Drafts", "imap://ccano%40lboro.ac.uk@staff-mail.lboro.ac.uk/Sent%20Items")
+    assert (three.param("real-trash-path"), three.param("real-junk-path")) == (("real-trash-path", "Trash"),
+                                                                             ("real-junk-path", "Spam"))
+    assert (second.findtext("drafts-folder"), second.findtext("sent-folder")) == (
+        "folder://1300000000.5151.2%40desk/Drafts", "folder://local/Sent")
+    assert tostring(foreign) == tostring(before[2])
+    rules = tmp_path / "home" / ".evolution" / "mail"
+    assert rule_file_uris(rules / "filters.xml") == [
+        "email://1300000000.5151.1@desk/Committees/Senate", "imap://ccano%40lboro.ac.uk@staff-mail.lboro.ac.uk/Committees",
+        "email://1300000000.5151.3@desk/INBOX/Receipts"]
+    assert rule_file_uris(rules / "vfolders.xml") == ["email://1300000000.5151.1@desk/Committees", "email://local@local/Inbox"]
+
+
+@pytest.mark.oracle
+def test_gconftool_sees_the_ssh_tunnel_off_and_tls_to_the_service(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, item 11: the box that made Evolution run the command is unticked (the command text stays, unused);
+    the URL then reaches the service directly over SSL on 993."""
+    from xml.etree.ElementTree import tostring
+
+    from parsers.evolution.gconf_accounts import endpoint
+    from parsers.evolution.gconf_accounts import tunnel_param
+
+    before, after = applied_gconf("2.x-ssh-tunnel", tmp_path, monkeypatch)
+    for url, _ in after[:3]:
+        assert tunnel_param(url) is None and url.param("use_command") is None and url.param("use-shell-command") is None
+        incoming = endpoint(url)
+        assert (incoming.host, incoming.port, incoming.security) == (load_policy().incoming.host, 993, "ssl")
+    assert after[0][0].param("command") == ("command", "ssh%20-C%20-l%20%25u%20%25h%20exec%20/usr/sbin/imapd")
+    assert tostring(after[3][1]) == tostring(before[3])
 
 
 def test_a_merged_gconf_tree_is_read_and_rewritten_the_same_way() -> None:
@@ -254,7 +390,8 @@ def account_source(draw) -> tuple[str, bool]:
                            "User=" + draw(st.sampled_from(["ccano", "LBORO\\\\jdoe", "a.b@lboro.ac.uk", "me@example.org"]))],
         "Mail Account": [f"BackendName={backend}", "IdentityUid=none-such", "NeedsInitialSetup=false"],
         f"{'Imapx' if backend == 'imapx' else 'Pop'} Backend": draw(st.lists(st.sampled_from(
-            ["UseSubscriptions=true", "KeepOnServer=true", "UseNamespace=true", "Namespace=INBOX.", "Other=1"]),
+            ["UseSubscriptions=true", "KeepOnServer=true", "UseNamespace=true", "Namespace=INBOX.", "Other=1",
+             "UseShellCommand=true", "RealTrashPath=INBOX/Deleted Items", "RealJunkPath=Junk"]),
             unique=True)),
     }
     order = draw(st.permutations(list(groups)))
@@ -287,3 +424,6 @@ def test_generated_accounts_migrate_once_keep_what_is_not_theirs_and_leave_other
     kept = [line for line in ("DisplayName=Work mail", "X-Keep=untouched \\s value", "IdentityUid=none-such", "Parent=")
             if line in text]
     assert all(after.count(line) == text.count(line) for line in kept) and after.count("# note") >= min(1, text.count("# note"))
+    assert "UseShellCommand=true" not in after and "RealTrashPath=INBOX/" not in after  # no tunnel, no folder under INBOX
+    if "[Pop Backend]" not in text:  # (the POP group goes as a whole)
+        assert after.count("RealJunkPath=Junk") == text.count("RealJunkPath=Junk")
