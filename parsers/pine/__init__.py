@@ -17,6 +17,7 @@ from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
 from parsers.pine import accounts as neutral
+from parsers.pine.migration import certificate_notes
 from parsers.pine.migration import rewrite
 from parsers.pine.migration import timeouts
 from parsers.pine.pinerc import Pinerc
@@ -49,6 +50,7 @@ class PineParser(Parser):
                 continue
             names = servers[account.key]
             texts.update(rewrite(parsed, names, account, mine))
+            notes += certificate_notes(account, mine)
             if account.incoming.protocol in ("imap", "pop3") and not edits:
                 edits += timeouts(parsed, notes, account)
         edits += [Edit(index, index + 1, text) for index, text in texts.items() if text != parsed.tokens[index].text]

@@ -16,6 +16,8 @@ from parsers.pine.pinerc import value_of
 _DEFAULT_PORTS = {("imap", False): 143, ("imap", True): 993, ("pop3", False): 110, ("pop3", True): 995,
                   ("smtp", False): 25, ("smtp", True): 465}
 SSL_SWITCHES = frozenset({"ssl", "tls1", "tls1_1", "tls1_2", "tls1_3"})
+#: The switch that stops c-client checking the certificate; matched whole, in any case, as c-client does.
+NO_CHECK = "novalidate-cert"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,4 +103,5 @@ def endpoint_of(spec: Spec, specs: list[Spec]) -> Endpoint:
         protocol=spec.service, host=spec.host.lower(),
         port=spec.port or (587 if spec.switch("submit") and not ssl else _DEFAULT_PORTS[(spec.service, ssl)]),
         security="ssl" if ssl else "starttls" if starttls else "none", auth=auth, username=user,
+        certificate_unchecked=any(s.switch(NO_CHECK) is not None for s in specs),
     )

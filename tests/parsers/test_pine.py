@@ -108,6 +108,7 @@ def test_alpine_reads_the_migrated_file(path: Path, tmp_path: Path) -> None:
                 assert spec.switch("ssl") or spec.switch("tls")
     for old, new in zip(_specs(before), _specs(after), strict=True):
         if policy.matches(old.host):
+            assert new.switch("novalidate-cert") is None, new
             if old.user is not None:  # each name keeps its own login, suffixed its own way
                 assert new.user == (suffixed(old.user, policy) or old.user), (old, new)
     foreign = re.compile(r"\{[^}]*example\.org[^}]*\}[^,\"]*")
@@ -140,9 +141,9 @@ def test_other_servers_are_left_alone() -> None:
 
 
 def test_switches_keep_their_place_and_spelling() -> None:
-    data = b"inbox-path={imap.lboro.ac.uk/User=ab/novalidate-cert/SSL/secure}INBOX\n"
+    data = b"inbox-path={imap.lboro.ac.uk/User=ab/Debug/SSL/secure}INBOX\n"
     after = plan_data(data, PARSER, load_policy(), "p", "ab").only.after.to_bytes()
-    assert after.startswith(b"inbox-path={staff-mail.lboro.ac.uk/User=ab@lboro.ac.uk/novalidate-cert/SSL}INBOX\n")
+    assert after.startswith(b"inbox-path={staff-mail.lboro.ac.uk/User=ab@lboro.ac.uk/Debug/SSL}INBOX\n")
 
 
 def _migrated(data: bytes, policy=None) -> str:
@@ -179,9 +180,36 @@ def test_a_name_without_a_user_takes_the_login_of_inbox_path() -> None:
     assert "default-fcc={staff-mail.lboro.ac.uk/ssl/user=other@lboro.ac.uk}sent" in after
 
 
+@pytest.mark.parametrize("switch", ["novalidate-cert", "NoValidate-Cert", "NOVALIDATE-CERT"])
+def test_novalidate_cert_is_removed_from_the_services_names(switch: str) -> None:
+    data = (f"inbox-path={{imap.lboro.ac.uk/ssl/{switch}/user=ab}}INBOX\n"
+            f"smtp-server=smtp.lboro.ac.uk/{switch}/tls/user=ab\n").encode()
+    plan = plan_data(data, PARSER, load_policy(), "p", "ab")
+    assert plan.only.after.render() == ("inbox-path={staff-mail.lboro.ac.uk/ssl/user=ab@lboro.ac.uk}INBOX\n"
+                                        "rsh-open-timeout=0\nssh-open-timeout=0\n"
+                                        "smtp-server=staff-mail.lboro.ac.uk:25/tls/user=ab@lboro.ac.uk\n")
+    assert {c.field for c in plan.changes if c.field.endswith(".certificate")} == {
+        "incoming.certificate", "outgoing.certificate"}
+    assert sum("novalidate-cert removed" in n.message for n in plan.notes) == 2
+
+
+def test_novalidate_cert_of_other_servers_and_validate_cert_stay() -> None:
+    after = _migrated(b"inbox-path={imap.lboro.ac.uk/ssl/validate-cert/user=ab}INBOX\n"
+                      b"folder-collections=C {mail.example.org/ssl/novalidate-cert}[]\n"
+                      b"smtp-server=mail.example.org/novalidate-cert\n")
+    assert "/ssl/validate-cert/user=ab@lboro.ac.uk}" in after
+    assert "C {mail.example.org/ssl/novalidate-cert}[]\nsmtp-server=mail.example.org/novalidate-cert\n" in after
+
+
+def test_novalidate_cert_stays_when_the_site_does_not_verify() -> None:
+    after = _migrated(b"inbox-path={imap.lboro.ac.uk/ssl/novalidate-cert/user=ab}INBOX\n",
+                      load_policy(overrides=["certificates.verify=no"]))
+    assert after.startswith("inbox-path={staff-mail.lboro.ac.uk/ssl/novalidate-cert/user=ab@lboro.ac.uk}INBOX\n")
+
+
 PINE_USERS = st.sampled_from([None, "jdoe", "JDOE", "dept-office", "jdoe@lboro.ac.uk", "x@example.org", "LBORO\\ab"])
 PINE_NAME = st.tuples(st.sampled_from(["imap.lboro.ac.uk", "IMAP.Lboro.ac.uk", "mail.example.org"]), PINE_USERS,
-                      st.sampled_from(["", "/ssl", "/tls", "/pop3"]))
+                      st.sampled_from(["", "/ssl", "/novalidate-cert", "/NoValidate-Cert/ssl", "/tls", "/pop3"]))
 PINE_LINE = st.one_of(
     st.tuples(st.sampled_from(["inbox-path", "default-fcc", "postponed-folder"]), PINE_NAME.map(lambda n: [n])),
     st.tuples(st.sampled_from(["folder-collections", "incoming-folders", "smtp-server"]),
@@ -203,7 +231,7 @@ def _pine_line(variable: str, entries: list) -> str:
 
 
 @given(st.lists(PINE_LINE, min_size=1, max_size=6))
-def test_every_remote_name_keeps_its_own_user(lines: list) -> None:
+def test_every_remote_name_keeps_its_own_user_and_loses_novalidate_cert(lines: list) -> None:
     data = ("\n".join(_pine_line(variable, entries) for variable, entries in lines) + "\n").encode()
     policy = load_policy()
     plan = plan_data(data, PARSER, policy, "p", "u")
@@ -213,5 +241,6 @@ def test_every_remote_name_keeps_its_own_user(lines: list) -> None:
         if not policy.matches(old.spec.host):
             assert new.spec == old.spec
             continue
+        assert new.spec.switch("novalidate-cert") is None
         if old.spec.user is not None:
             assert new.spec.user == (suffixed(old.spec.user, policy) or old.spec.user)
