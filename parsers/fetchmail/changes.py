@@ -5,6 +5,8 @@ from typing import Callable
 
 from migrate.model import Change
 from parsers.fetchmail.accounts import OUTDATED_SSLPROTO
+from parsers.fetchmail.accounts import remote_name
+from parsers.fetchmail.accounts import split_login
 from parsers.fetchmail.rewrite import MODERN_SSLPROTO
 from parsers.fetchmail.rewrite import AccountRewrite
 from parsers.fetchmail.strings import is_quoted
@@ -106,10 +108,24 @@ def auth(edit: AccountRewrite, change: Change) -> None:
 
 def username(edit: AccountRewrite, change: Change) -> None:
     user = edit.scope.user
+    login = login_prefix(edit) + str(change.new)
     if user is not None and user.remote is not None:
-        edit.rewrite.replace(user.remote, str(change.new))
+        edit.rewrite.replace(user.remote, login)
     else:
-        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(str(change.new), preferred_quote(edit))}")
+        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(login, preferred_quote(edit))}")
+
+
+def login_prefix(edit: AccountRewrite) -> str:
+    """A mode prefix of the remote name (``recent:``), kept in front of whatever name it gets."""
+    remote = remote_name(edit.scope, edit.tokens)
+    return split_login(remote)[0] if remote is not None else ""
+
+
+def note_login_prefix(edit: AccountRewrite) -> None:
+    prefix = login_prefix(edit)
+    if prefix:
+        edit.note(f"{prefix!r} kept in front of the user name: it asks Gmail's POP server for its recent mode and"
+                  " is not part of the name; the service's IMAP login is the name alone, remove it if refused")
 
 
 def folder(edit: AccountRewrite, change: Change) -> None:

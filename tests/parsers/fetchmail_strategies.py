@@ -62,7 +62,8 @@ def user_option(draw, alphabet: str) -> str:
 
 @st.composite
 def user_block(draw, alphabet: str) -> str:
-    remote = draw(string(st.sampled_from(["ccano", "LBORO\\jdoe", "a.b", "x@lboro.ac.uk", "me@example.org"])))
+    remote = draw(string(st.sampled_from(["ccano", "LBORO\\jdoe", "a.b", "x@lboro.ac.uk", "me@example.org", "recent:ccano",
+                                                    "Recent:me@example.org", "<email-address>", "your-login"])))
     head = f"user {remote}" + draw(st.sampled_from(["", " there"]))
     return head + "".join(draw(separators) + o for o in draw(st.lists(user_option(alphabet), max_size=5)))
 

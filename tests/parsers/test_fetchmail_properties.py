@@ -15,7 +15,9 @@ from migrate.engine import plan_data
 from migrate.errors import ParseError
 from migrate.policy import load_policy
 from parsers.fetchmail import FetchmailParser
+from parsers.fetchmail.accounts import remote_name
 from parsers.fetchmail.accounts import scopes
+from parsers.fetchmail.accounts import split_login
 from parsers.fetchmail.strings import value
 from tests.oracles import fetchmail_dump
 from tests.parsers.fetchmail_strategies import ASCII
@@ -57,6 +59,16 @@ def test_foreign_accounts_keep_every_setting(text: str) -> None:
     for account in plan.accounts:
         if not POLICY.matches(account.incoming.host):
             assert after[account.key].incoming == account.incoming
+
+
+@given(rcfile())
+def test_the_services_accounts_keep_login_prefixes(text: str) -> None:
+    plan = plan_data(text.encode(), PARSER, POLICY, "rc", local_user="alice")
+    documents = [PARSER.parse_bytes(data, "rc") for data in (text.encode(), plan.only.after.to_bytes())]
+    before, after = ([remote_name(scope, d.tokens) for scope in scopes(list(d.entries), d.tokens)] for d in documents)
+    for account, old, new in zip(plan.accounts, before, after, strict=True):
+        if POLICY.matches(account.incoming.host):
+            assert split_login(new or "")[0] == split_login(old or "")[0]
 
 
 def our_reading(data: bytes) -> list[dict]:
