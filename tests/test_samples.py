@@ -54,6 +54,7 @@ def test_fetchmail_accepts_migrated_sample(path: Path, fetchmail, policy, tmp_pa
             port = effective_port(new, user)
             assert (port, bool(user["ssl"])) in ((993, True), (143, False))
             assert (user["sslproto"] or "auto").lower() in ("tls1.2+", "tls1.3+", "auto")  # unset is auto
+            assert user["sslcertck"] and user["sslfingerprint"] is None
             if is_placeholder(old_user["remote"]):  # reported, never suffixed
                 assert user["remote"] == old_user["remote"]
             else:

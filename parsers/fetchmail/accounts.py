@@ -95,6 +95,8 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
     remote = remote_name(scope, tokens)
     folders, _ = scope.find_all("FOLDER")
     keep, _ = scope.find("KEEP", "NO KEEP")
+    certck, _ = scope.find("SSLCERTCK", "NO SSLCERTCK")
+    _, pinned = scope.find("SSLFINGERPRINT")
     return Account(
         key=key,
         label=f"{scope.entry.kind} {value(tokens[scope.entry.name].text)}, "
@@ -109,6 +111,8 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
             auth=_AUTH_NAMES.get(auth, auth),
             username=None if remote is None else split_login(remote)[1],
             has_password=scope.find("PASSWORD")[0] is not None,
+            # a fingerprint in the defaults serves other polls too: it cannot go, so it is not asked to
+            certificate_unchecked=(certck is not None and certck.name == "NO SSLCERTCK") or pinned == "user",
         ),
         folders=tuple(Folder("mailbox", value(tokens[i].text)) for option in folders for i in option.values),
         keeps_mail_on_server=keep is not None and keep.name == "KEEP",

@@ -35,9 +35,10 @@ def protocol(edit: AccountRewrite, change: Change) -> None:
 def host(edit: AccountRewrite, change: Change) -> None:
     via = edit.own("VIA", server=True)
     edit.rewrite.replace(via[-1].values[-1] if via else edit.scope.entry.name, str(change.new))
-    for option in edit.own("SSLFINGERPRINT"):
-        edit.rewrite.drop(option)
-        edit.note("sslfingerprint removed: it named the old server's certificate")
+    _unpin(edit)
+    if edit.scope.find("SSLFINGERPRINT")[1] == "defaults":
+        edit.note("the defaults entry's sslfingerprint names the old server's certificate and serves other polls"
+                  " too; left there: remove it by hand, or this poll will refuse the service")
     for option in edit.own("SSLCOMMONNAME"):
         edit.rewrite.replace(option.values[-1], str(change.new))
     if not edit.account.incoming.has_password:
@@ -96,6 +97,35 @@ def encrypt(edit: AccountRewrite, target: str) -> None:
 def _inherits_ssl(edit: AccountRewrite) -> bool:
     inherited, _ = edit.scope.find("SSL", "NO SSL", inherited=True)
     return inherited is not None and inherited.name == "SSL"
+
+
+def certificate(edit: AccountRewrite, change: Change) -> None:
+    """``no sslcertck`` becomes ``sslcertck`` (explicit: it wins over the defaults, and over 6.3's default of
+    not checking); a pinned fingerprint goes.  ``sslcertfile``/``sslcertpath`` stay: they only narrow what
+    is trusted, so they cannot switch the check off."""
+    check, where = edit.scope.find("SSLCERTCK", "NO SSLCERTCK")
+    if check is not None and check.name == "NO SSLCERTCK":
+        if where == "user":
+            for option in edit.own("NO SSLCERTCK"):
+                edit.rewrite.deleted.update(range(option.first + 1, option.last + 1))
+                edit.rewrite.replaced[option.first] = "sslcertck"
+        else:  # the defaults' choice: this user gets its own
+            edit.add_user_option("sslcertck")
+        edit.note("no sslcertck replaced by sslcertck: fetchmail now checks the service's certificate")
+    _unpin(edit)
+    stores = [o.name.lower() for o in (edit.scope.find(n)[0] for n in ("SSLCERTFILE", "SSLCERTPATH")) if o]
+    if stores:
+        edit.note(f"{' and '.join(stores)} kept: fetchmail trusts only the authorities there, not the system's;"
+                  " they must include the one that signs the service's certificate")
+
+
+def _unpin(edit: AccountRewrite) -> None:
+    """Drop this user's ``sslfingerprint``: it names one certificate of the old server."""
+    for option in edit.own("SSLFINGERPRINT"):
+        if option.first not in edit.rewrite.deleted:
+            edit.rewrite.drop(option)
+            edit.note("sslfingerprint removed: it pinned the old server's certificate;"
+                      " fetchmail now checks the service's certificate against the system's authorities")
 
 
 def auth(edit: AccountRewrite, change: Change) -> None:
@@ -161,6 +191,7 @@ HANDLERS: dict[str, Callable[[AccountRewrite, Change], None]] = {
     "incoming.port": port,
     "incoming.security": security,
     "incoming.auth": auth,
+    "incoming.certificate": certificate,
     "incoming.username": username,
     "incoming.password": password,
     "folder": folder,
