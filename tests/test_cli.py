@@ -85,7 +85,7 @@ def test_apply_then_restore_gives_back_bytes_and_modes(home: Path, capsys) -> No
     code, out, err = run(capsys, "apply", "--json", str(home))
     assert code == 0, err
     report = json.loads(out)
-    assert report["summary"]["changed"] == 6 and report["run"]
+    assert report["summary"]["changed"] == 8 and report["run"]
     changed = snapshot(home)
     assert changed != before
     assert all(changed[name][1] == before[name][1] for name in before)
@@ -93,7 +93,7 @@ def test_apply_then_restore_gives_back_bytes_and_modes(home: Path, capsys) -> No
         assert (home / sample.name).read_bytes() == sample.with_name(sample.name + ".expected").read_bytes()
     manifest = json.loads(next(Path(os.environ["MAILMIGRATE_STATE_DIR"]).glob("runs/*/*/manifest.json")).read_text())
     assert all(len(entry["sha256_before"]) == 64 and entry["state"] == "written" for entry in manifest["files"])
-    assert "7 setups: 7 unchanged" in run(capsys, "apply", str(home))[1]
+    assert "9 setups: 9 unchanged" in run(capsys, "apply", str(home))[1]
     assert run(capsys, "restore", "--run", report["run"])[0] == 0
     assert snapshot(home) == before
     assert not list(home.glob(".*mailmigrate-tmp"))
@@ -130,7 +130,7 @@ def test_bad_file_is_reported_on_one_line_and_the_rest_migrate(home: Path, capsy
     (line,) = [l for l in err.splitlines() if "broken" in l]
     assert line == f"{broken}:2:27: server option after user options at 'uidl'"
     assert broken.read_bytes() == b"poll pop.lboro.ac.uk proto pop3\n  user a pass secretvalue uidl\n"
-    assert "6 changed" in out and "1 failed" in out
+    assert "8 changed" in out and "1 failed" in out
 
 
 def test_no_password_appears_in_any_output(home: Path, capsys) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from migrate.engine import plan_data
+from migrate.rules.username_suffix import is_placeholder
+from parsers.fetchmail.accounts import split_login
 from tests.conftest import sample_files
 from tests.oracles import effective_port
 from tests.oracles import fetchmail_dump
@@ -48,12 +50,18 @@ def test_fetchmail_accepts_migrated_sample(path: Path, fetchmail, policy, tmp_pa
         assert (new["via"] or new["pollname"]) == policy.incoming.host
         assert new["auth"] == "password"
         assert new["uidl"] is False or new["uidl"] == 0
-        for user in new["users"]:
+        for old_user, user in zip(old["users"], new["users"], strict=True):
             port = effective_port(new, user)
             assert (port, bool(user["ssl"])) in ((993, True), (143, False))
-            assert user["sslproto"] and user["sslproto"].lower() in ("tls1.2+", "tls1.3+", "auto")
-            assert user["remote"].endswith("@lboro.ac.uk")
-            assert not user["remote"].endswith("@lboro.ac.uk@lboro.ac.uk")
+            assert (user["sslproto"] or "auto").lower() in ("tls1.2+", "tls1.3+", "auto")  # unset is auto
+            assert user["sslcertck"] and user["sslfingerprint"] is None
+            if is_placeholder(old_user["remote"]):  # reported, never suffixed
+                assert user["remote"] == old_user["remote"]
+            else:
+                assert user["remote"].endswith("@lboro.ac.uk")
+                assert not user["remote"].endswith("@lboro.ac.uk@lboro.ac.uk")
+            prefix, _ = split_login(old_user["remote"])
+            assert user["remote"].startswith(prefix)
             assert not any(m.upper().startswith(("INBOX.", "INBOX/")) for m in user["mailboxes"])
         for old_user, new_user in zip(old["users"], new["users"]):
             assert new_user["password"] == old_user["password"]

@@ -6,10 +6,12 @@ an outgoing server with no username takes the account's incoming login.
 
 CAVEATS: a name that already ends in the suffix is kept (never doubled); a
 name with another domain or an unknown Windows domain is reported, not
-guessed.
+guessed; so is a template value that is no user name (``<email-address>``,
+``your-login``: see ``is_placeholder``).
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 from typing import Optional
 
@@ -22,8 +24,23 @@ from migrate.rules import rule
 from migrate.rules import sides
 
 
+#: Characters no login has: blanks and controls, and the marks of templates (``<name>``, ``${USER}``).
+_NOT_IN_LOGINS = re.compile(r"[\s\x00-\x1f\x7f<>{}$]")
+#: Words that stand for a login in templates and examples, compared without case, ``-``, ``_`` or ``.``.
+_TEMPLATE_WORDS = re.compile(
+    r"your.*|x{3,}|user|username|userid|login|loginname|account|accountname|e?mail|e?mailaddress|changeme")
+
+
+def is_placeholder(username: str) -> bool:
+    """Whether a login is a template's stand-in (``<email-address>``, ``your-login``) rather than a user name."""
+    return _NOT_IN_LOGINS.search(username) is not None or _TEMPLATE_WORDS.fullmatch(
+        re.sub(r"[-_.]", "", username.lower())) is not None
+
+
 def suffixed(username: str, policy: Policy) -> Optional[str]:
     """The service's form of ``username``, or ``None`` when it cannot be known."""
+    if is_placeholder(username):
+        return None
     if username.lower().endswith(policy.username_suffix.lower()):
         return username
     domain, backslash, name = username.rpartition("\\")
@@ -55,7 +72,13 @@ def username_suffix(account: Account, policy: Policy) -> Iterator[Finding]:
             )
             continue
         new = suffixed(current, policy)
-        if new is None:
+        if is_placeholder(current):
+            yield Note(
+                account.key, "username-suffix",
+                f"{side.name} username {current!r} is a placeholder, not a user name;"
+                f" set it to USER{policy.username_suffix} by hand",
+            )
+        elif new is None:
             yield Note(
                 account.key, "username-suffix",
                 f"{side.name} username {current!r} is not of the form USER{policy.username_suffix};"

@@ -24,6 +24,8 @@ OUTDATED_SSLPROTO = frozenset({"tls1", "tls1.1", "ssl2", "ssl3", "ssl23"})
 _SERVICE_PORTS = {"imap": 143, "imaps": 993, "pop3": 110, "pop3s": 995, "pop2": 109, "kpop": 1109}
 _DEFAULT_PORTS = {"imap": (143, 993), "auto": (143, 993), "pop2": (109, 109), "kpop": (1109, 1109),
                   "etrn": (25, 25), "odmr": (366, 366)}
+#: Login prefixes that pick a mode of the server, not a user: Gmail's POP "recent mode" (``recent:jdoe@gmail.com``).
+LOGIN_PREFIXES = ("recent:",)
 _AUTH_NAMES = {"password": "plain", "cram": "cram-md5", "kerberos4": "kerberos", "kerberos_v4": "kerberos",
                "kerberos5": "kerberos", "kerberos_v5": "kerberos", "implicit": "ssh", "opie": "otp"}
 
@@ -93,6 +95,8 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
     remote = remote_name(scope, tokens)
     folders, _ = scope.find_all("FOLDER")
     keep, _ = scope.find("KEEP", "NO KEEP")
+    certck, _ = scope.find("SSLCERTCK", "NO SSLCERTCK")
+    _, pinned = scope.find("SSLFINGERPRINT")
     return Account(
         key=key,
         label=f"{scope.entry.kind} {value(tokens[scope.entry.name].text)}, "
@@ -105,8 +109,10 @@ def account(key: str, scope: Scope, tokens: tuple[Token, ...], line: int) -> Acc
             security=security,
             tls_outdated=(sslproto or "").lower() in OUTDATED_SSLPROTO,
             auth=_AUTH_NAMES.get(auth, auth),
-            username=remote,
+            username=None if remote is None else split_login(remote)[1],
             has_password=scope.find("PASSWORD")[0] is not None,
+            # a fingerprint in the defaults serves other polls too: it cannot go, so it is not asked to
+            certificate_unchecked=(certck is not None and certck.name == "NO SSLCERTCK") or pinned == "user",
         ),
         folders=tuple(Folder("mailbox", value(tokens[i].text)) for option in folders for i in option.values),
         keeps_mail_on_server=keep is not None and keep.name == "KEEP",
@@ -119,6 +125,12 @@ def remote_name(scope: Scope, tokens: tuple[Token, ...]) -> Optional[str]:
         if user is not None and user.remote is not None:
             return value(tokens[user.remote].text)
     return None
+
+
+def split_login(remote: str) -> tuple[str, str]:
+    """``(prefix, name)``: the prefix is part of the protocol, the name is the login rules look at."""
+    prefix = next((p for p in LOGIN_PREFIXES if remote.lower().startswith(p)), "")
+    return remote[: len(prefix)], remote[len(prefix) :]
 
 
 def _port(service: Optional[str], protocol: str, security: str) -> Optional[int]:

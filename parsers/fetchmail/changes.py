@@ -5,6 +5,8 @@ from typing import Callable
 
 from migrate.model import Change
 from parsers.fetchmail.accounts import OUTDATED_SSLPROTO
+from parsers.fetchmail.accounts import remote_name
+from parsers.fetchmail.accounts import split_login
 from parsers.fetchmail.rewrite import MODERN_SSLPROTO
 from parsers.fetchmail.rewrite import AccountRewrite
 from parsers.fetchmail.strings import is_quoted
@@ -33,9 +35,10 @@ def protocol(edit: AccountRewrite, change: Change) -> None:
 def host(edit: AccountRewrite, change: Change) -> None:
     via = edit.own("VIA", server=True)
     edit.rewrite.replace(via[-1].values[-1] if via else edit.scope.entry.name, str(change.new))
-    for option in edit.own("SSLFINGERPRINT"):
-        edit.rewrite.drop(option)
-        edit.note("sslfingerprint removed: it named the old server's certificate")
+    _unpin(edit)
+    if edit.scope.find("SSLFINGERPRINT")[1] == "defaults":
+        edit.note("the defaults entry's sslfingerprint names the old server's certificate and serves other polls"
+                  " too; left there: remove it by hand, or this poll will refuse the service")
     for option in edit.own("SSLCOMMONNAME"):
         edit.rewrite.replace(option.values[-1], str(change.new))
     if not edit.account.incoming.has_password:
@@ -96,6 +99,35 @@ def _inherits_ssl(edit: AccountRewrite) -> bool:
     return inherited is not None and inherited.name == "SSL"
 
 
+def certificate(edit: AccountRewrite, change: Change) -> None:
+    """``no sslcertck`` becomes ``sslcertck`` (explicit: it wins over the defaults, and over 6.3's default of
+    not checking); a pinned fingerprint goes.  ``sslcertfile``/``sslcertpath`` stay: they only narrow what
+    is trusted, so they cannot switch the check off."""
+    check, where = edit.scope.find("SSLCERTCK", "NO SSLCERTCK")
+    if check is not None and check.name == "NO SSLCERTCK":
+        if where == "user":
+            for option in edit.own("NO SSLCERTCK"):
+                edit.rewrite.deleted.update(range(option.first + 1, option.last + 1))
+                edit.rewrite.replaced[option.first] = "sslcertck"
+        else:  # the defaults' choice: this user gets its own
+            edit.add_user_option("sslcertck")
+        edit.note("no sslcertck replaced by sslcertck: fetchmail now checks the service's certificate")
+    _unpin(edit)
+    stores = [o.name.lower() for o in (edit.scope.find(n)[0] for n in ("SSLCERTFILE", "SSLCERTPATH")) if o]
+    if stores:
+        edit.note(f"{' and '.join(stores)} kept: fetchmail trusts only the authorities there, not the system's;"
+                  " they must include the one that signs the service's certificate")
+
+
+def _unpin(edit: AccountRewrite) -> None:
+    """Drop this user's ``sslfingerprint``: it names one certificate of the old server."""
+    for option in edit.own("SSLFINGERPRINT"):
+        if option.first not in edit.rewrite.deleted:
+            edit.rewrite.drop(option)
+            edit.note("sslfingerprint removed: it pinned the old server's certificate;"
+                      " fetchmail now checks the service's certificate against the system's authorities")
+
+
 def auth(edit: AccountRewrite, change: Change) -> None:
     options = edit.own("AUTHENTICATE", server=True)
     if options:
@@ -106,10 +138,24 @@ def auth(edit: AccountRewrite, change: Change) -> None:
 
 def username(edit: AccountRewrite, change: Change) -> None:
     user = edit.scope.user
+    login = login_prefix(edit) + str(change.new)
     if user is not None and user.remote is not None:
-        edit.rewrite.replace(user.remote, str(change.new))
+        edit.rewrite.replace(user.remote, login)
     else:
-        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(str(change.new), preferred_quote(edit))}")
+        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(login, preferred_quote(edit))}")
+
+
+def login_prefix(edit: AccountRewrite) -> str:
+    """A mode prefix of the remote name (``recent:``), kept in front of whatever name it gets."""
+    remote = remote_name(edit.scope, edit.tokens)
+    return split_login(remote)[0] if remote is not None else ""
+
+
+def note_login_prefix(edit: AccountRewrite) -> None:
+    prefix = login_prefix(edit)
+    if prefix:
+        edit.note(f"{prefix!r} kept in front of the user name: it asks Gmail's POP server for its recent mode and"
+                  " is not part of the name; the service's IMAP login is the name alone, remove it if refused")
 
 
 def folder(edit: AccountRewrite, change: Change) -> None:
@@ -145,6 +191,7 @@ HANDLERS: dict[str, Callable[[AccountRewrite, Change], None]] = {
     "incoming.port": port,
     "incoming.security": security,
     "incoming.auth": auth,
+    "incoming.certificate": certificate,
     "incoming.username": username,
     "incoming.password": password,
     "folder": folder,

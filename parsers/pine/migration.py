@@ -9,6 +9,7 @@ from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
 from migrate.model import new_values
+from parsers.pine.accounts import NO_CHECK
 from parsers.pine.accounts import SSL_SWITCHES
 from parsers.pine.accounts import Name
 from parsers.pine.cclient import Spec
@@ -33,6 +34,8 @@ def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
     user = values.get("username", endpoint.username)
     wanted = {"ssl": "ssl", "starttls": "tls"}.get(security)
     switches = _switches(spec, wanted, None if user is None else str(user), security)
+    if "certificate" in values:
+        switches = [switch for switch in switches if switch[0].lower() != NO_CHECK]
     renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
     mailbox = _INBOX_COLLECTION.sub("", spec.mailbox) if "[" in spec.mailbox else renames.get(spec.mailbox, spec.mailbox)
     explicit = spec.port is not None or spec.service == "smtp"
@@ -70,6 +73,12 @@ def rewrite(pinerc: Pinerc, names: list[Name], account: Account, changes: list[C
             spec = name.maildrop.replace("{}", spec)  # a POP mail drop turns into the IMAP INBOX itself
         texts[name.element.index] = value.with_name(spec)
     return texts
+
+
+def certificate_notes(account: Account, changes: list[Change]) -> list[Note]:
+    return [Note(account.key, "pine", f"/{NO_CHECK} removed from the {change.field.split('.')[0]} server's names:"
+                                      " Alpine now checks the service's certificate")
+            for change in changes if change.field.endswith(".certificate")]
 
 
 def timeouts(pinerc: Pinerc, notes: list[Note], account: Account) -> list[Edit]:

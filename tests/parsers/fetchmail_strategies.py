@@ -43,7 +43,8 @@ def server_option(draw) -> str:
 @st.composite
 def user_option(draw, alphabet: str) -> str:
     kind = draw(st.sampled_from(
-        ["pass", "is", "folder", "keep", "no keep", "nokeep", "ssl", "no ssl", "sslproto", "fetchall", "limit", "mda"]))
+        ["pass", "is", "folder", "keep", "no keep", "nokeep", "ssl", "no ssl", "sslproto", "fetchall", "limit", "mda",
+         "sslcertck", "no sslcertck", "sslfingerprint", "sslcertfile"]))
     if kind == "pass":
         return f"{draw(st.sampled_from(['pass', 'password']))} {draw(string(values(alphabet)))}"
     if kind == "is":
@@ -53,6 +54,10 @@ def user_option(draw, alphabet: str) -> str:
         return "folder " + draw(st.sampled_from([", ", " "])).join(names)
     if kind == "sslproto":
         return "sslproto " + draw(st.sampled_from(["tls1.2+", "''", '""', "tls1", "ssl23", "'auto'", "TLS1"]))
+    if kind == "sslfingerprint":
+        return "sslfingerprint " + draw(st.sampled_from(["'AB:CD:EF'", '"01:23:45"']))
+    if kind == "sslcertfile":
+        return "sslcertfile " + draw(string(st.sampled_from(["/etc/old.pem", "certs/a b.pem"])))
     if kind == "limit":
         return f"limit {draw(st.integers(0, 99999))}"
     if kind == "mda":
@@ -62,7 +67,8 @@ def user_option(draw, alphabet: str) -> str:
 
 @st.composite
 def user_block(draw, alphabet: str) -> str:
-    remote = draw(string(st.sampled_from(["ccano", "LBORO\\jdoe", "a.b", "x@lboro.ac.uk", "me@example.org"])))
+    remote = draw(string(st.sampled_from(["ccano", "LBORO\\jdoe", "a.b", "x@lboro.ac.uk", "me@example.org", "recent:ccano",
+                                                    "Recent:me@example.org", "<email-address>", "your-login"])))
     head = f"user {remote}" + draw(st.sampled_from(["", " there"]))
     return head + "".join(draw(separators) + o for o in draw(st.lists(user_option(alphabet), max_size=5)))
 

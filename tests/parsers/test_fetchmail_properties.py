@@ -15,7 +15,9 @@ from migrate.engine import plan_data
 from migrate.errors import ParseError
 from migrate.policy import load_policy
 from parsers.fetchmail import FetchmailParser
+from parsers.fetchmail.accounts import remote_name
 from parsers.fetchmail.accounts import scopes
+from parsers.fetchmail.accounts import split_login
 from parsers.fetchmail.strings import value
 from tests.oracles import fetchmail_dump
 from tests.parsers.fetchmail_strategies import ASCII
@@ -59,6 +61,18 @@ def test_foreign_accounts_keep_every_setting(text: str) -> None:
             assert after[account.key].incoming == account.incoming
 
 
+@given(rcfile())
+def test_the_services_accounts_check_certificates_and_keep_login_prefixes(text: str) -> None:
+    plan = plan_data(text.encode(), PARSER, POLICY, "rc", local_user="alice")
+    documents = [PARSER.parse_bytes(data, "rc") for data in (text.encode(), plan.only.after.to_bytes())]
+    before, after = ([remote_name(scope, d.tokens) for scope in scopes(list(d.entries), d.tokens)] for d in documents)
+    migrated = PARSER.accounts(documents[1])
+    for account, old, new, now in zip(plan.accounts, before, after, migrated, strict=True):
+        if POLICY.matches(account.incoming.host):
+            assert not now.incoming.certificate_unchecked
+            assert split_login(new or "")[0] == split_login(old or "")[0]
+
+
 def our_reading(data: bytes) -> list[dict]:
     """What our parser says fetchmail will use, in ``--configdump``'s terms."""
     document = PARSER.parse_bytes(data, "rc")
@@ -88,13 +102,15 @@ def our_reading(data: bytes) -> list[dict]:
             "sslproto": text(scope.find("SSLPROTO")[0]),
             "keep": getattr(scope.find("KEEP", "NO KEEP")[0], "name", "") == "KEEP",
             "fetchall": scope.find("FETCHALL")[0] is not None,
+            "sslcertck": getattr(scope.find("SSLCERTCK", "NO SSLCERTCK")[0], "name", "SSLCERTCK") == "SSLCERTCK",
+            "sslfingerprint": text(scope.find("SSLFINGERPRINT")[0]),
         })
     return list(servers.values())
 
 
 def fetchmail_reading(dump: dict) -> list[dict]:
     keys = ("pollname", "active", "via", "protocol", "service", "auth", "uidl")
-    users = ("remote", "password", "mailboxes", "ssl", "sslproto", "keep", "fetchall")
+    users = ("remote", "password", "mailboxes", "ssl", "sslproto", "keep", "fetchall", "sslcertck", "sslfingerprint")
     return [
         {**{k: server[k] for k in keys}, "users": [{k: user[k] for k in users} for user in server["users"]]}
         for server in dump["servers"]
@@ -110,7 +126,7 @@ def _normalise(reading: list[dict], login: str) -> list[dict]:
             user["remote"] = user["remote"] or login
             if server["auth"] in ("gssapi", "kerberos", "kerberos_v5", "ssh", "external"):
                 user["password"] = None  # fetchmail puts the login name there as a stand-in
-            for flag in ("ssl", "keep", "fetchall"):
+            for flag in ("ssl", "keep", "fetchall", "sslcertck"):
                 user[flag] = bool(user[flag])
     return reading
 

@@ -100,3 +100,72 @@ def test_running_daemon_means_skip(tmp_path: Path) -> None:
 def test_no_live_daemon(tmp_path: Path, content: str) -> None:
     (tmp_path / ".fetchmail.pid").write_text(content)
     assert PARSER.live(tmp_path / ".fetchmailrc") is None
+
+
+def test_recent_prefix_stays_in_front_of_the_suffixed_name(tmp_path: Path) -> None:
+    plan = plan_data(b"poll imap.lboro.ac.uk proto imap user 'recent:LBORO\\\\jdoe' there ssl\n", PARSER, load_policy(), "rc")
+    out = plan.only.after.render()
+    assert out == "poll staff-mail.lboro.ac.uk proto imap auth password user 'recent:jdoe@lboro.ac.uk' there ssl\n"
+    assert fetchmail_dump(out.encode(), tmp_path)["servers"][0]["users"][0]["remote"] == "recent:jdoe@lboro.ac.uk"
+    assert [c.new for c in plan.changes if c.field == "incoming.username"] == ["jdoe@lboro.ac.uk"]
+    assert any("'recent:' kept in front of the user name" in note.message for note in plan.notes)
+
+
+def test_recent_prefix_of_a_defaults_user_is_kept_in_the_polls_own_user() -> None:
+    out = migrate("defaults user 'recent:ccano'\npoll imap.lboro.ac.uk proto imap\n")
+    assert "user 'recent:ccano@lboro.ac.uk'" in out.splitlines()[1]
+
+
+def test_gmail_in_recent_mode_is_left_alone() -> None:
+    data = b"poll pop.gmail.com proto pop3 user 'recent:jdoe@gmail.com' there pass x ssl\n"
+    assert not plan_data(data, PARSER, load_policy(), "rc").changed
+
+
+@pytest.mark.parametrize("remote", ['"<email-address>"', "your-login", "'YOUR_USERNAME'"])
+def test_placeholder_users_are_noted_not_suffixed(remote: str) -> None:
+    plan = plan_data(f"poll imap.lboro.ac.uk proto imap user {remote} there ssl\n".encode(), PARSER, load_policy(), "rc")
+    assert plan.only.after.render() == f"poll staff-mail.lboro.ac.uk proto imap auth password user {remote} there ssl\n"
+    assert any("is a placeholder, not a user name" in note.message for note in plan.notes)
+
+
+def test_no_sslcertck_becomes_sslcertck_in_place(tmp_path: Path) -> None:
+    plan = plan_data(b"poll imap.lboro.ac.uk proto imap user a@lboro.ac.uk ssl no  sslcertck keep\n",
+                     PARSER, load_policy(), "rc")
+    out = plan.only.after.render()
+    assert out == "poll staff-mail.lboro.ac.uk proto imap auth password user a@lboro.ac.uk ssl sslcertck keep\n"
+    assert fetchmail_dump(out.encode(), tmp_path)["servers"][0]["users"][0]["sslcertck"] == 1
+    assert any(n.message.startswith("no sslcertck replaced by sslcertck") for n in plan.notes)
+
+
+def test_no_sslcertck_of_the_defaults_stays_for_other_servers(tmp_path: Path) -> None:
+    out = migrate("defaults no sslcertck\n"
+                  "poll imap.lboro.ac.uk proto imap user a@lboro.ac.uk ssl\n"
+                  "poll mail.example.org proto imap user b ssl\n")
+    assert out.splitlines() == ["defaults no sslcertck",
+                                "poll staff-mail.lboro.ac.uk proto imap auth password user a@lboro.ac.uk ssl sslcertck",
+                                "poll mail.example.org proto imap user b ssl"]
+    users = [s["users"][0] for s in fetchmail_dump(out.encode(), tmp_path)["servers"]]
+    assert [u["sslcertck"] for u in users] == [1, 0]
+
+
+def test_a_pinned_fingerprint_goes_even_when_the_host_stays(tmp_path: Path) -> None:
+    plan = plan_data(b"poll staff-mail.lboro.ac.uk proto imap auth password user a@lboro.ac.uk\n"
+                     b"  ssl sslfingerprint \"AB:CD\"\n  sslcertpath /etc/old-ca\n", PARSER, load_policy(), "rc")
+    out = plan.only.after.render()
+    assert out.endswith("user a@lboro.ac.uk\n  ssl\n  sslcertpath /etc/old-ca\n")
+    user = fetchmail_dump(out.encode(), tmp_path)["servers"][0]["users"][0]
+    assert (user["sslfingerprint"], user["sslcertck"], user["sslcertpath"]) == (None, 1, "/etc/old-ca")
+    assert any(n.message.startswith("sslcertpath kept") for n in plan.notes)
+
+
+def test_a_fingerprint_in_the_defaults_is_reported_not_removed() -> None:
+    plan = plan_data(b"defaults sslfingerprint 'AB:CD'\npoll imap.lboro.ac.uk proto imap user a@lboro.ac.uk ssl\n",
+                     PARSER, load_policy(), "rc")
+    assert plan.only.after.render().startswith("defaults sslfingerprint 'AB:CD'\n")
+    assert any("defaults entry's sslfingerprint" in n.message for n in plan.notes)
+
+
+def test_certificate_settings_stay_when_the_site_does_not_verify() -> None:
+    out = migrate("poll staff-mail.lboro.ac.uk proto imap auth password user a@lboro.ac.uk ssl no sslcertck\n",
+                  load_policy(overrides=["certificates.verify=no"]))
+    assert out.endswith("ssl no sslcertck\n")

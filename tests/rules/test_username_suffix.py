@@ -36,3 +36,19 @@ def test_missing_username_takes_the_owner_login(policy) -> None:
 def test_missing_username_and_owner_is_a_note(policy) -> None:
     findings = list(username_suffix(account(username=None), policy))
     assert changes(findings) == {} and "by hand" in notes(findings)[0]
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["<email-address>", "<your-login>@lboro.ac.uk", "your-login", "YOUR_USERNAME", "yourname", "username", "Login",
+     "e-mail", "xxxxx", "${USER}", "$USER", "j doe", "jdoe\t"],
+)
+def test_placeholders_are_reported_not_suffixed(username, policy) -> None:
+    findings = list(username_suffix(account(username=username), policy))
+    assert changes(findings) == {} and "placeholder" in notes(findings)[0]
+
+
+@pytest.mark.parametrize("username", ["yusuf", "userx1", "logan", "dept-office", "j.doe", "xx", "a_b"])
+def test_names_near_the_template_words_are_still_user_names(username, policy) -> None:
+    assert changes(username_suffix(account(username=username), policy)) == {
+        "incoming.username": (username, username + "@lboro.ac.uk")}
