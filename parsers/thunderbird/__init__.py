@@ -28,6 +28,7 @@ from parsers.thunderbird.datfiles import LineFile
 from parsers.thunderbird.datfiles import move_uris
 from parsers.thunderbird.datfiles import parse_lines
 from parsers.thunderbird.discovery import profiles
+from parsers.thunderbird.folders import server_folder
 from parsers.thunderbird.lock import in_use
 from parsers.thunderbird.logins import LoginsFile
 from parsers.thunderbird.logins import parse_logins
@@ -84,10 +85,12 @@ class ThunderbirdParser(Parser):
         user = read(user_path)
         profile = Profile(path, parse_prefs(data, prefs_path), parse_prefs(user, user_path) if user is not None else None)
         others: dict[str, Document] = {}
-        for name, kind in _uri_files(profile, folder):
-            content = read(name)
-            if content is not None:
-                others[name] = parse_lines(content, name, kind)
+        for candidates, kind in _uri_files(profile, folder):
+            for name in candidates:
+                content = read(name)
+                if content is not None:
+                    others.setdefault(name, parse_lines(content, name, kind))
+                    break
         logins_path = str(folder / "logins.json")
         saved = read(logins_path)
         logins = parse_logins(saved, logins_path) if saved is not None else None
@@ -142,16 +145,17 @@ class ThunderbirdParser(Parser):
         return in_use(path)
 
 
-def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[str, str]]:
-    """The filter file of every server, and the saved searches: all hold folder URIs."""
-    yield str(folder / "virtualFolders.dat"), "virtual"
+def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[list[str], str]]:
+    """The filter file of every server, and the saved searches: all hold folder URIs.
+
+    Each as the paths it may have, most likely first: the first that exists is the one.
+    """
+    yield [str(folder / "virtualFolders.dat")], "virtual"
     for key in profile.keys("mail.accountmanager.accounts"):
         server = str(profile.value(f"mail.account.{key}.server") or "")
-        relative = profile.value(f"mail.server.{server}.directory-rel")
-        if isinstance(relative, str) and relative.startswith("[ProfD]"):
-            parts = relative[len("[ProfD]"):].split("/")
-            if ".." not in parts:  # a store outside the profile is not ours to touch
-                yield str(folder.joinpath(*parts, "msgFilterRules.dat")), "filters"
+        places = server_folder(profile, server, folder.name)
+        if places:
+            yield [str(folder.joinpath(*parts, "msgFilterRules.dat")) for parts in places], "filters"
 
 
 def _origins_to_forget(mail: neutral.MailAccount, account: Account, changes: list[Change]) -> set[str]:
