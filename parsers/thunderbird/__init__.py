@@ -34,6 +34,7 @@ from parsers.thunderbird.logins import LoginsFile
 from parsers.thunderbird.logins import parse_logins
 from parsers.thunderbird.migration import migrate_imap
 from parsers.thunderbird.migration import migrate_smtp
+from parsers.thunderbird.migration import name_outgoing_servers
 from parsers.thunderbird.migration import replace_pop
 from parsers.thunderbird.prefs import parse_prefs
 from parsers.thunderbird.prefs_edit import PrefsEditor
@@ -124,6 +125,8 @@ class ThunderbirdParser(Parser):
                 replace_pop(editor, mail, account, incoming, notes)
             elif incoming:
                 moves.append(migrate_imap(editor, mail, account, incoming))
+            if mine and mail.type != "pop3":  # a replaced POP account's identities stay as they were
+                name_outgoing_servers(editor, mail.identities)
             if outgoing and mail.smtp:
                 migrate_smtp(editor, mail.smtp, account, outgoing, notes)
             forget |= _origins_to_forget(mail, account, mine)
