@@ -1,7 +1,9 @@
 """Thunderbird, SeaMonkey and older Mozilla mail profiles.
 
 A setup is a profile folder: ``prefs.js``, and ``user.js`` when there is one
-(it wins at every start, so what it sets is migrated there too).  IMAP
+(it wins at every start, so what it sets is migrated there too), with the
+files that name folders or servers (filters, saved searches, saved logins,
+certificate exceptions).  IMAP
 accounts are edited in place; a POP account gets a new IMAP account beside it
 and stays, renamed and never checked, with the mail it downloaded.  A profile
 whose lock is held (Thunderbird running) is left alone.
@@ -24,6 +26,10 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.thunderbird import accounts as neutral
+from parsers.thunderbird.cert_checks import exceptions_to_drop
+from parsers.thunderbird.certs import CertOverrides
+from parsers.thunderbird.certs import HostPort
+from parsers.thunderbird.certs import parse_overrides
 from parsers.thunderbird.datfiles import LineFile
 from parsers.thunderbird.datfiles import move_uris
 from parsers.thunderbird.datfiles import parse_lines
@@ -45,6 +51,7 @@ from parsers.thunderbird.profile import Profile
 class ParsedProfile:
     profile: Profile
     logins: Optional[LoginsFile]  #: saved passwords, by origin (``imap://host``)
+    overrides: Optional[CertOverrides] = None  #: certificate exceptions, by host:port
 
     @property
     def origins(self) -> frozenset[str]:
@@ -97,8 +104,13 @@ class ThunderbirdParser(Parser):
         logins = parse_logins(saved, logins_path) if saved is not None else None
         if logins is not None:
             others[logins_path] = logins
+        overrides_path = str(folder / "cert_override.txt")
+        exceptions = read(overrides_path)
+        overrides = parse_overrides(exceptions, overrides_path) if exceptions is not None else None
+        if overrides is not None:
+            others[overrides_path] = overrides
         profile = dataclasses.replace(profile, others=others)
-        return ParsedProfile(profile, logins)
+        return ParsedProfile(profile, logins, overrides)
 
     def accounts(self, parsed: ParsedProfile) -> list[Account]:
         profile = parsed.profile
@@ -106,7 +118,7 @@ class ThunderbirdParser(Parser):
         for mail in parsed.mails.values():
             pref = profile.prefs.get(f"mail.account.{mail.key}.server")
             line = profile.prefs.position(pref.first)[0] if pref else 1
-            found.append(neutral.account(profile, mail, parsed.origins, line))
+            found.append(neutral.account(profile, mail, parsed.origins, line, parsed.overrides))
         return found
 
     def apply(
@@ -116,6 +128,7 @@ class ThunderbirdParser(Parser):
         notes: list[Note] = []
         moves = []
         forget: set[str] = set()
+        exceptions: set[HostPort] = set()
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
             incoming = [c for c in mine if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
@@ -132,6 +145,8 @@ class ThunderbirdParser(Parser):
             forget |= _origins_to_forget(mail, account, mine)
             if any(c.field == "incoming.password" for c in mine):  # a Netscape-era clear-text one
                 editor.remove(f"mail.server.{mail.server}.password")
+            if parsed.overrides is not None:
+                exceptions |= exceptions_to_drop(account, mine, parsed.overrides, notes, exceptions)
 
         def move(uri: str) -> Optional[str]:
             return next((new for new in (m(uri) for m in moves) if new is not None), None)
@@ -142,6 +157,8 @@ class ThunderbirdParser(Parser):
                 documents[name] = move_uris(document, move)
         if parsed.logins is not None and forget:
             documents[parsed.logins.path] = parsed.logins.without(forget)
+        if parsed.overrides is not None and exceptions:
+            documents[parsed.overrides.path] = parsed.overrides.without(exceptions)
         return documents, notes
 
     def live(self, path: Path) -> Optional[str]:

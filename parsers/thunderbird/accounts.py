@@ -16,6 +16,7 @@ from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
 from parsers.thunderbird import uris
+from parsers.thunderbird.certs import CertOverrides
 from parsers.thunderbird.profile import Profile
 
 SECURITY = {0: "none", 1: "none", 2: "starttls", 3: "ssl"}  #: 1 was "STARTTLS if available": no guarantee
@@ -89,7 +90,9 @@ def host_and_port(hostname: object) -> tuple[str, Optional[int]]:
     return text, None
 
 
-def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: int) -> Account:
+def account(
+    profile: Profile, mail: MailAccount, logins: frozenset[str], line: int, overrides: Optional[CertOverrides] = None
+) -> Account:
     server = lambda name: profile.server(mail.server, name)  # noqa: E731
     host, port_in_name = host_and_port(server("realhostname") or server("hostname"))
     socket_type = server("socketType") if profile.value(f"mail.server.{mail.server}.socketType") is not None else (
@@ -107,8 +110,9 @@ def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: i
             security=security, auth=AUTH.get(_auth_method(profile, f"mail.server.{mail.server}"), "other"),
             username=user,
             has_password=f"{SCHEMES[mail.type]}://{host.lower()}" in logins or bool(server("password")),
+            certificate_unchecked=overrides is not None and overrides.has(host, port),
         ),
-        outgoing=_smtp(profile, mail.smtp, logins) if mail.smtp else None,
+        outgoing=_smtp(profile, mail.smtp, logins, overrides) if mail.smtp else None,
         folders=_folders(profile, mail),
         # A POP account answers for the IMAP account that will replace it, which subscribes by default.
         subscribed_only=bool(server("using_subscription")) if mail.type == "imap" else True,
@@ -132,7 +136,7 @@ def _auth_method(profile: Profile, branch: str) -> int:
     return 8 if profile.value(f"{branch}.useSecAuth") else 3
 
 
-def _smtp(profile: Profile, key: str, logins: frozenset[str]) -> Endpoint:
+def _smtp(profile: Profile, key: str, logins: frozenset[str], overrides: Optional[CertOverrides]) -> Endpoint:
     host = str(profile.smtp(key, "hostname") or "")
     security = SECURITY.get(number(profile.smtp(key, "try_ssl"), 0), "none")
     port = number(profile.smtp(key, "port"), 0)
@@ -142,6 +146,7 @@ def _smtp(profile: Profile, key: str, logins: frozenset[str]) -> Endpoint:
         security=security, auth=AUTH.get(_auth_method(profile, f"mail.smtpserver.{key}"), "other"),
         username=str(profile.smtp(key, "username") or "") or None,
         has_password=f"smtp://{host.lower()}" in logins,
+        certificate_unchecked=overrides is not None and overrides.has(host, port),
     )
 
 
