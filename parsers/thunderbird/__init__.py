@@ -1,7 +1,9 @@
 """Thunderbird, SeaMonkey and older Mozilla mail profiles.
 
 A setup is a profile folder: ``prefs.js``, and ``user.js`` when there is one
-(it wins at every start, so what it sets is migrated there too).  IMAP
+(it wins at every start, so what it sets is migrated there too), with the
+files that name folders or servers (filters, saved searches, saved logins,
+certificate exceptions).  IMAP
 accounts are edited in place; a POP account gets a new IMAP account beside it
 and stays, renamed and never checked, with the mail it downloaded.  A profile
 whose lock is held (Thunderbird running) is left alone.
@@ -24,15 +26,21 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.thunderbird import accounts as neutral
+from parsers.thunderbird.cert_checks import exceptions_to_drop
+from parsers.thunderbird.certs import CertOverrides
+from parsers.thunderbird.certs import HostPort
+from parsers.thunderbird.certs import parse_overrides
 from parsers.thunderbird.datfiles import LineFile
 from parsers.thunderbird.datfiles import move_uris
 from parsers.thunderbird.datfiles import parse_lines
 from parsers.thunderbird.discovery import profiles
+from parsers.thunderbird.folders import server_folder
 from parsers.thunderbird.lock import in_use
 from parsers.thunderbird.logins import LoginsFile
 from parsers.thunderbird.logins import parse_logins
 from parsers.thunderbird.migration import migrate_imap
 from parsers.thunderbird.migration import migrate_smtp
+from parsers.thunderbird.migration import name_outgoing_servers
 from parsers.thunderbird.migration import replace_pop
 from parsers.thunderbird.prefs import parse_prefs
 from parsers.thunderbird.prefs_edit import PrefsEditor
@@ -43,6 +51,7 @@ from parsers.thunderbird.profile import Profile
 class ParsedProfile:
     profile: Profile
     logins: Optional[LoginsFile]  #: saved passwords, by origin (``imap://host``)
+    overrides: Optional[CertOverrides] = None  #: certificate exceptions, by host:port
 
     @property
     def origins(self) -> frozenset[str]:
@@ -84,17 +93,24 @@ class ThunderbirdParser(Parser):
         user = read(user_path)
         profile = Profile(path, parse_prefs(data, prefs_path), parse_prefs(user, user_path) if user is not None else None)
         others: dict[str, Document] = {}
-        for name, kind in _uri_files(profile, folder):
-            content = read(name)
-            if content is not None:
-                others[name] = parse_lines(content, name, kind)
+        for candidates, kind in _uri_files(profile, folder):
+            for name in candidates:
+                content = read(name)
+                if content is not None:
+                    others.setdefault(name, parse_lines(content, name, kind))
+                    break
         logins_path = str(folder / "logins.json")
         saved = read(logins_path)
         logins = parse_logins(saved, logins_path) if saved is not None else None
         if logins is not None:
             others[logins_path] = logins
+        overrides_path = str(folder / "cert_override.txt")
+        exceptions = read(overrides_path)
+        overrides = parse_overrides(exceptions, overrides_path) if exceptions is not None else None
+        if overrides is not None:
+            others[overrides_path] = overrides
         profile = dataclasses.replace(profile, others=others)
-        return ParsedProfile(profile, logins)
+        return ParsedProfile(profile, logins, overrides)
 
     def accounts(self, parsed: ParsedProfile) -> list[Account]:
         profile = parsed.profile
@@ -102,7 +118,7 @@ class ThunderbirdParser(Parser):
         for mail in parsed.mails.values():
             pref = profile.prefs.get(f"mail.account.{mail.key}.server")
             line = profile.prefs.position(pref.first)[0] if pref else 1
-            found.append(neutral.account(profile, mail, parsed.origins, line))
+            found.append(neutral.account(profile, mail, parsed.origins, line, parsed.overrides))
         return found
 
     def apply(
@@ -112,6 +128,7 @@ class ThunderbirdParser(Parser):
         notes: list[Note] = []
         moves = []
         forget: set[str] = set()
+        exceptions: set[HostPort] = set()
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
             incoming = [c for c in mine if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
@@ -121,11 +138,15 @@ class ThunderbirdParser(Parser):
                 replace_pop(editor, mail, account, incoming, notes)
             elif incoming:
                 moves.append(migrate_imap(editor, mail, account, incoming))
+            if mine and mail.type != "pop3":  # a replaced POP account's identities stay as they were
+                name_outgoing_servers(editor, mail.identities)
             if outgoing and mail.smtp:
                 migrate_smtp(editor, mail.smtp, account, outgoing, notes)
             forget |= _origins_to_forget(mail, account, mine)
             if any(c.field == "incoming.password" for c in mine):  # a Netscape-era clear-text one
                 editor.remove(f"mail.server.{mail.server}.password")
+            if parsed.overrides is not None:
+                exceptions |= exceptions_to_drop(account, mine, parsed.overrides, notes, exceptions)
 
         def move(uri: str) -> Optional[str]:
             return next((new for new in (m(uri) for m in moves) if new is not None), None)
@@ -136,22 +157,25 @@ class ThunderbirdParser(Parser):
                 documents[name] = move_uris(document, move)
         if parsed.logins is not None and forget:
             documents[parsed.logins.path] = parsed.logins.without(forget)
+        if parsed.overrides is not None and exceptions:
+            documents[parsed.overrides.path] = parsed.overrides.without(exceptions)
         return documents, notes
 
     def live(self, path: Path) -> Optional[str]:
         return in_use(path)
 
 
-def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[str, str]]:
-    """The filter file of every server, and the saved searches: all hold folder URIs."""
-    yield str(folder / "virtualFolders.dat"), "virtual"
+def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[list[str], str]]:
+    """The filter file of every server, and the saved searches: all hold folder URIs.
+
+    Each as the paths it may have, most likely first: the first that exists is the one.
+    """
+    yield [str(folder / "virtualFolders.dat")], "virtual"
     for key in profile.keys("mail.accountmanager.accounts"):
         server = str(profile.value(f"mail.account.{key}.server") or "")
-        relative = profile.value(f"mail.server.{server}.directory-rel")
-        if isinstance(relative, str) and relative.startswith("[ProfD]"):
-            parts = relative[len("[ProfD]"):].split("/")
-            if ".." not in parts:  # a store outside the profile is not ours to touch
-                yield str(folder.joinpath(*parts, "msgFilterRules.dat")), "filters"
+        places = server_folder(profile, server, folder.name)
+        if places:
+            yield [str(folder.joinpath(*parts, "msgFilterRules.dat")) for parts in places], "filters"
 
 
 def _origins_to_forget(mail: neutral.MailAccount, account: Account, changes: list[Change]) -> set[str]:

@@ -2,7 +2,9 @@
 
 Connection values come from ``realhostname``/``realuserName`` when an old
 Thunderbird left them (they are what it connects with); folder URIs are built
-from ``hostname``/``userName`` (what the URIs in the profile name).
+from ``hostname``/``userName`` (what the URIs in the profile name).  Older
+spellings are read as Thunderbird reads them: a host name with ``:port``
+(split at start), an identity's ``smtp_server`` (Netscape-era ``smtpServer``).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
 from parsers.thunderbird import uris
+from parsers.thunderbird.certs import CertOverrides
 from parsers.thunderbird.profile import Profile
 
 SECURITY = {0: "none", 1: "none", 2: "starttls", 3: "ssl"}  #: 1 was "STARTTLS if available": no guarantee
@@ -25,6 +28,8 @@ _PORTS = {"imap": (143, 993), "pop3": (110, 995)}
 IDENTITY_FOLDERS = {"fcc_folder": "sent", "draft_folder": "drafts", "stationery_folder": "templates",
                     "archive_folder": "archive"}
 SCHEMES = {"imap": "imap", "pop3": "mailbox"}
+#: Where an identity names its outgoing server, the current spelling first.
+SMTP_KEY_NAMES = ("smtpServer", "smtp_server")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,7 +45,7 @@ class MailAccount:
     def root(self, profile: Profile) -> str:
         """The URI root its folders are named under."""
         return uris.root(SCHEMES[self.type], str(profile.server(self.server, "userName") or ""),
-                         str(profile.server(self.server, "hostname") or "").lower())
+                         host_and_port(profile.server(self.server, "hostname"))[0].lower())
 
 
 def mail_accounts(profile: Profile) -> list[MailAccount]:
@@ -52,30 +57,62 @@ def mail_accounts(profile: Profile) -> list[MailAccount]:
         if kind not in SCHEMES or profile.value(f"mail.server.{server}.mailmigrate.replaced_by"):
             continue
         identities = tuple(profile.keys(f"mail.account.{key}.identities"))
-        smtp = str(profile.value(f"mail.identity.{identities[0]}.smtpServer") or "") if identities else ""
+        smtp = outgoing_key(profile, identities[0])[0] if identities else None
         found.append(MailAccount(key, server, kind, identities, smtp or default_smtp))
     return found
 
 
-def account(profile: Profile, mail: MailAccount, logins: frozenset[str], line: int) -> Account:
+def outgoing_key(profile: Profile, identity: str) -> tuple[Optional[str], Optional[str]]:
+    """The SMTP server key an identity sends through, and the pref that names it; ``None``: the default.
+
+    ``smtp_server`` may hold a key or, like Netscape's own pref of that name, a host name.
+    """
+    for name in SMTP_KEY_NAMES:
+        value = profile.value(f"mail.identity.{identity}.{name}")
+        if isinstance(value, str) and value:
+            return (value, name) if name == "smtpServer" else (_smtp_key(profile, value), name)
+    return None, None
+
+
+def _smtp_key(profile: Profile, value: str) -> Optional[str]:
+    listed = profile.keys("mail.smtpservers")
+    if value in listed or profile.value(f"mail.smtpserver.{value}.hostname") is not None:
+        return value
+    return next((key for key in listed if str(profile.smtp(key, "hostname") or "").lower() == value.lower()), None)
+
+
+def host_and_port(hostname: object) -> tuple[str, Optional[int]]:
+    """``imap.host:143`` as Thunderbird splits it when it reads the server (exactly one colon)."""
+    text = str(hostname or "")
+    host, colon, port = text.partition(":")
+    if colon and ":" not in port:
+        return host, int(port) if port.isdigit() else None
+    return text, None
+
+
+def account(
+    profile: Profile, mail: MailAccount, logins: frozenset[str], line: int, overrides: Optional[CertOverrides] = None
+) -> Account:
     server = lambda name: profile.server(mail.server, name)  # noqa: E731
-    host = str(server("realhostname") or server("hostname") or "")
+    host, port_in_name = host_and_port(server("realhostname") or server("hostname"))
     socket_type = server("socketType") if profile.value(f"mail.server.{mail.server}.socketType") is not None else (
         3 if server("isSecure") else 0)
     security = SECURITY.get(number(socket_type, 0), "none")
-    port = number(server("port"), -1)
+    port = port_in_name if port_in_name is not None else number(server("port"), -1)  # the name's port is set over it
+    port = port if port > 0 else _PORTS[mail.type][security == "ssl"]
     user = str(server("realuserName") or server("userName") or "") or None
     return Account(
         key=mail.key,
         label=f"{mail.key} {server('name') or f'{user} on {host}'} ({mail.type.upper()})",
         line=line,
         incoming=Endpoint(
-            protocol=mail.type, host=host, port=port if port > 0 else _PORTS[mail.type][security == "ssl"],
+            protocol=mail.type, host=host, port=port,
             security=security, auth=AUTH.get(_auth_method(profile, f"mail.server.{mail.server}"), "other"),
             username=user,
             has_password=f"{SCHEMES[mail.type]}://{host.lower()}" in logins or bool(server("password")),
+            certificate_unchecked=overrides is not None and overrides.has(host, port),
         ),
-        outgoing=_smtp(profile, mail.smtp, logins) if mail.smtp else None,
+        outgoing=_smtp(profile, mail.smtp, logins, overrides) if mail.smtp else None,
         folders=_folders(profile, mail),
         # A POP account answers for the IMAP account that will replace it, which subscribes by default.
         subscribed_only=bool(server("using_subscription")) if mail.type == "imap" else True,
@@ -99,15 +136,17 @@ def _auth_method(profile: Profile, branch: str) -> int:
     return 8 if profile.value(f"{branch}.useSecAuth") else 3
 
 
-def _smtp(profile: Profile, key: str, logins: frozenset[str]) -> Endpoint:
+def _smtp(profile: Profile, key: str, logins: frozenset[str], overrides: Optional[CertOverrides]) -> Endpoint:
     host = str(profile.smtp(key, "hostname") or "")
     security = SECURITY.get(number(profile.smtp(key, "try_ssl"), 0), "none")
     port = number(profile.smtp(key, "port"), 0)
+    port = port if port > 0 else (465 if security == "ssl" else 587)
     return Endpoint(
-        protocol="smtp", host=host, port=port if port > 0 else (465 if security == "ssl" else 587),
+        protocol="smtp", host=host, port=port,
         security=security, auth=AUTH.get(_auth_method(profile, f"mail.smtpserver.{key}"), "other"),
         username=str(profile.smtp(key, "username") or "") or None,
         has_password=f"smtp://{host.lower()}" in logins,
+        certificate_unchecked=overrides is not None and overrides.has(host, port),
     )
 
 

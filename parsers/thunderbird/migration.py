@@ -10,9 +10,11 @@ from migrate.model import new_values
 from migrate.model import Note
 from parsers.thunderbird import uris
 from parsers.thunderbird.accounts import AUTH_METHOD
+from parsers.thunderbird.accounts import SMTP_KEY_NAMES
 from parsers.thunderbird.accounts import SOCKET_TYPE
 from parsers.thunderbird.accounts import MailAccount
 from parsers.thunderbird.accounts import number
+from parsers.thunderbird.accounts import outgoing_key
 from parsers.thunderbird.prefs_edit import PrefsEditor
 
 #: Keys that only mean something for the old server, or that an old Thunderbird left behind.
@@ -60,6 +62,18 @@ def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, chang
 
     editor.map_strings(lambda name, value: move(value))
     return move
+
+
+def name_outgoing_servers(editor: PrefsEditor, identities: tuple[str, ...]) -> None:
+    """An identity's outgoing server named as Thunderbird reads it (``smtpServer``), not as Netscape did.
+
+    Thunderbird ignores ``smtp_server`` and would send through the default server instead.
+    """
+    for identity in identities:
+        key, name = outgoing_key(editor.profile, identity)
+        if name != "smtpServer" and key is not None:
+            editor.set(f"mail.identity.{identity}.smtpServer", key)
+            editor.remove(f"mail.identity.{identity}.{name}")
 
 
 def migrate_smtp(editor: PrefsEditor, key: str, account: Account, changes: list[Change], notes: list[Note]) -> None:
@@ -153,8 +167,11 @@ def _copy_identity(editor: PrefsEditor, identity: str, root: str, specials: dict
     prefix = f"mail.identity.{identity}."
     for name in sorted(n for n in editor.profile.names() if n.startswith(prefix)):
         value = editor.get(name)
-        if value is not None:
+        if value is not None and name[len(prefix):] not in SMTP_KEY_NAMES:
             editor.set(f"mail.identity.{new}.{name[len(prefix):]}", value)
+    smtp = outgoing_key(editor.profile, identity)[0]
+    if smtp is not None:
+        editor.set(f"mail.identity.{new}.smtpServer", smtp)
     for pref, mode, role in (("fcc_folder", "fcc_folder_picker_mode", "sent"),
                              ("draft_folder", "drafts_folder_picker_mode", "drafts")):
         if role in specials:

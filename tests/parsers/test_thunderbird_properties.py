@@ -6,8 +6,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from migrate.engine import plan_setup
+from migrate.model import Change
 from migrate.policy import load_policy
 from parsers.thunderbird import ThunderbirdParser
+from parsers.thunderbird.accounts import host_and_port
 from parsers.thunderbird.accounts import mail_accounts
 from parsers.thunderbird.accounts import number
 from parsers.thunderbird.prefs import parse_prefs
@@ -31,11 +33,14 @@ def profile_text(draw) -> str:
         host, user = draw(st.sampled_from(HOSTS)), draw(st.sampled_from(USERS))
         scheme = "imap" if kind == "imap" else "mailbox"
         root = f"{scheme}://{user.replace('@', '%40').replace(chr(92), '%5C')}@{host}"
+        # Netscape-era spellings too: a host name with its port, an identity's smtp_server
+        port_in_name = draw(st.sampled_from(["", ":143", ":110", ":993"]))
+        smtp_name = draw(st.sampled_from(["smtpServer", "smtp_server"]))
         prefs.update({
             f"mail.account.account{n}.server": f"server{n}", f"mail.account.account{n}.identities": f"id{n}",
-            f"mail.server.server{n}.type": kind, f"mail.server.server{n}.hostname": host,
+            f"mail.server.server{n}.type": kind, f"mail.server.server{n}.hostname": host + port_in_name,
             f"mail.server.server{n}.userName": user,
-            f"mail.identity.id{n}.useremail": "x@lboro.ac.uk", f"mail.identity.id{n}.smtpServer": f"smtp{n}",
+            f"mail.identity.id{n}.useremail": "x@lboro.ac.uk", f"mail.identity.id{n}.{smtp_name}": f"smtp{n}",
             f"mail.smtpserver.smtp{n}.hostname": draw(st.sampled_from(["smtp.lboro.ac.uk", "smtp.gmail.com"])),
         })
         for name, choices in (("socketType", [0, 1, 2, 3, "3", True]), ("port", [110, 143, 993, 995, -1, "993"]),
@@ -76,12 +81,18 @@ def test_generated_profiles_migrate_once_and_for_all(text: str) -> None:
     for mail in mail_accounts(before):
         branch = f"mail.server.{mail.server}."
         mine = {p.name: before.prefs.render_range(p.first, p.last + 1) for p in before.prefs.prefs if p.name.startswith(branch)}
-        if not POLICY.matches(str(before.server(mail.server, "hostname"))):
+        if not POLICY.matches(host_and_port(before.server(mail.server, "hostname"))[0]):
             assert mine == {p.name: after.prefs.render_range(p.first, p.last + 1)
                             for p in after.prefs.prefs if p.name.startswith(branch)}
+    migrated = {finding.account for finding in plan.findings if isinstance(finding, Change)}
+    accounts_before = {mail.key for mail in mail_accounts(before)}
     for mail in mail_accounts(after):
-        if POLICY.matches(str(after.server(mail.server, "hostname"))):
+        if POLICY.matches(host_and_port(after.server(mail.server, "hostname"))[0]):
             # a wrongly typed value counts as the default, as in Thunderbird (3: normal password)
             assert mail.type == "imap" and number(after.server(mail.server, "authMethod"), 3) == 3
+            for identity in mail.identities if mail.key in migrated or mail.key not in accounts_before else ():
+                # named so that Thunderbird sends through the migrated server
+                assert after.value(f"mail.identity.{identity}.smtp_server") is None
+                assert after.value(f"mail.identity.{identity}.smtpServer") == mail.smtp
             user = str(after.server(mail.server, "userName"))
             assert user.endswith("@lboro.ac.uk") or "@" in user  # another domain is reported, not guessed
