@@ -17,12 +17,14 @@ from migrate.policy import load_policy
 from parsers.mutt import MuttParser
 from parsers.mutt.config import home_of
 from parsers.mutt.lexer import tokenize
+from parsers.mutt.rewrite import respell
 from parsers.mutt.urls import parse_url
 from tests.conftest import SAMPLES
 from tests.oracles import require
 
 MUTT = SAMPLES / "mutt"
-MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc"]
+MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc",
+         "continued.muttrc"]
 VARIABLES = ("folder", "spoolfile", "record", "postponed", "imap_user", "smtp_url", "ssl_force_tls",
              "imap_check_subscribed", "imap_list_subscribed")
 PARSER = MuttParser()
@@ -78,6 +80,33 @@ def test_sample_round_trips_and_migrates_to_expected(main: str) -> None:
         assert file.after.to_bytes() == (expected.read_bytes() if expected.exists() else original)
     again = plan_setup({f.path: f.after.to_bytes() for f in plan.files}.get, PARSER, load_policy(), str(MUTT / main), "nobody")
     assert not again.changed and not again.changes
+
+
+def _migrated(text: str, user: str = "nobody", path: str = "/h/.muttrc") -> str:
+    plan = plan_setup({path: text.encode()}.get, PARSER, load_policy(), path, user)
+    return plan.files[0].after.render()
+
+
+@pytest.mark.parametrize(
+    ("source", "splices", "expected"),
+    [
+        ('"a\\\n\tb c"', {(0, 1): "x"}, '"x\\\n\tb c"'),  # a continued line stays continued
+        ("'a b'\\#c", {(2, 3): "$x"}, "'a $x'\\#c"),  # each character in its own quotes
+        ('a\\ b', {(0, 1): 'q"'}, 'q\\"\\ b'),  # bare: what would end the word is escaped
+        ('"x\\ty"', {(2, 3): "z"}, '"x\\tz"'),  # an escape that does not change stays an escape
+        ("'ab'", {(0, 1): "it's"}, '"it\'sb"'),  # single quotes cannot hold a quote: the word is quoted again
+        ('"imaps://h/INBOX.?$"', {(0, 18): "imaps://n/INBOX.?$"}, '"imaps://n/INBOX.?$"'),
+    ],
+)
+def test_respell_rewrites_only_the_characters_that_change(source: str, splices: dict, expected: str) -> None:
+    assert respell(source, splices) == expected
+
+
+def test_a_hook_continued_over_lines_keeps_its_lines_and_tabs() -> None:
+    text = ('folder-hook imaps://jd@imap.lboro.ac.uk/ "\\\n\tset folder=imaps://jd@imap.lboro.ac.uk/INBOX.; \\\n'
+            '\tset record=+Sent sort=\'threads\'"\nset editor="vim \\t"\n')
+    after = _migrated(text)
+    assert after == text.replace("jd@imap", "jd@lboro.ac.uk@staff-mail").replace("/INBOX.;", "/;")
 
 
 def _copy(tmp_path: Path, main: str) -> Path:
