@@ -65,5 +65,4 @@ class MuttParser(Parser):
             mine = [change for change in changes if change.account == account.key]
             if mine:
                 migrate_server(rewrite, parsed.found, servers[account.key], account, mine)
-        notes = [dataclasses.replace(note, account=accounts[0].key) if accounts else note for note in parsed.setup.notes]
-        return rewrite.documents(), rewrite.notes + notes
+        return rewrite.documents(), rewrite.notes + list(parsed.setup.notes) + parsed.found.notes

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 from typing import Iterator
 from typing import NamedTuple
 from typing import Optional
 
+from migrate.model import Note
 from parsers.mutt.config import Setup
 from parsers.mutt.lexer import Assignment
 from parsers.mutt.lexer import Command
@@ -21,6 +23,8 @@ from parsers.mutt.lexer import tokenize
 from parsers.mutt.urls import Url
 from parsers.mutt.urls import parse_url
 
+#: Variables whose value names a server, or a mailbox that may be on one.
+SERVER_VARIABLES = frozenset({"pop_host", "folder", "spoolfile", "spool_file", "smtp_url"})
 PATH_VARIABLES = frozenset({"folder", "spoolfile", "spool_file", "record", "postponed", "trash", "mbox", "smtp_url"})
 MAILBOX_COMMANDS = frozenset({"mailboxes", "unmailboxes", "subscribe-to", "unsubscribe-from", "sidebar_whitelist",
                               "unsidebar_whitelist"})
@@ -74,6 +78,7 @@ class Findings:
     refs: list[Ref] = dataclasses.field(default_factory=list)
     settings: dict[str, list[Setting]] = dataclasses.field(default_factory=dict)  #: global ``set``s by variable
     commands: list[tuple[str, Command]] = dataclasses.field(default_factory=list)  #: every command, in order
+    notes: list[Note] = dataclasses.field(default_factory=list)  #: about the setup as a whole
 
     def value(self, name: str) -> Optional[str]:
         """The variable's last static value set outside hooks; ``"yes"``/``"no"`` for booleans."""
@@ -90,9 +95,15 @@ def find(setup: Setup) -> Findings:
     found = Findings()
     folder: list[Optional[Url]] = [None]
     for file, number in setup.order:
-        command = setup.muttrcs[file].commands[number]
+        muttrc = setup.muttrcs[file]
+        command = muttrc.commands[number]
         found.commands.append((file, command))
-        found.refs += _refs(file, command, folder, inner=None)
+        unknown: list[tuple[Word, str]] = []
+        found.refs += _refs(file, command, folder, None, unknown, lambda word: muttrc.tokens[word.index].text)
+        for word, written in unknown:
+            line = muttrc.position(word.index)[0]
+            found.notes.append(Note("", "mutt", f"{file}, line {line}: {written} takes its server from a variable or a"
+                                                " command when mutt reads it; not migrated, check it by hand"))
         for assignment in command.assignments:
             found.settings.setdefault(assignment.name, []).append(Setting(file, command, assignment))
             if assignment.name == "folder" and assignment.value is not None:
@@ -113,9 +124,14 @@ class _Inner(NamedTuple):
     owner: Optional[str]  #: the host the hook's pattern names
 
 
-def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optional[_Inner]) -> Iterator[Ref]:
+def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optional[_Inner],
+          unknown: list[tuple[Word, str]], written: Callable[[Word], str]) -> Iterator[Ref]:
+    """The names in ``command``.  A word whose server mutt only knows when it reads it (a
+    ``$variable``, a backtick) goes to ``unknown``, as written: the file's word that holds it."""
     def ref(word: Word, start: int = 0, end: Optional[int] = None, context: str = "", pattern: bool = False) -> Optional[Ref]:
         if word.value is None:
+            if context in SERVER_VARIABLES or "://" in written(word):
+                unknown.append((word if inner is None else inner.word, written(word)))
             return None
         text = word.value[start:end]
         url = parse_url(text)
@@ -134,8 +150,8 @@ def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optio
     candidates: list[Optional[Ref]] = []
     if command.assignments:
         for assignment in command.assignments:
-            if assignment.value is not None and (assignment.name in PATH_VARIABLES or assignment.name.startswith("my_")
-                                                 or assignment.name == "imap_user"):
+            if assignment.value is not None and (assignment.name in PATH_VARIABLES | SERVER_VARIABLES
+                                                 or assignment.name.startswith("my_") or assignment.name == "imap_user"):
                 candidates.append(ref(assignment.value, context=assignment.name))
     elif command.name in MAILBOX_COMMANDS:
         skip = False
@@ -159,7 +175,8 @@ def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optio
             owner = next((parse_url(w.value or "") for w in command.args[:-1] if parse_url(w.value or "")), None)
             host = owner.host.replace("\\", "").lower() if owner else None
             for sub in commands:
-                candidates += list(_refs(file, sub, folder, _Inner(body, offsets, lengths, host)))
+                candidates += list(_refs(file, sub, folder, _Inner(body, offsets, lengths, host), unknown,
+                                         lambda w: body.value[offsets[w.index] : offsets[w.index] + lengths[w.index]]))
     elif command.name in ("macro", "push") and command.args and inner is None:
         sequence = command.args[2] if command.name == "macro" and len(command.args) > 2 else command.args[0]
         for match in _MACRO_FOLDER.finditer(sequence.value or ""):
@@ -168,4 +185,4 @@ def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optio
 
 
 def _names_a_server(word: Word) -> bool:
-    return word.value is not None and "://" in word.value
+    return word.value is None or "://" in word.value

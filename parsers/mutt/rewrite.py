@@ -125,7 +125,8 @@ class MuttRewrite:
         self.splices[(ref.file, ref.word.index)][(ref.start, ref.end)] = text
 
     def set_value(self, file: str, word: Word, value: str) -> None:
-        if word.value != value:
+        """Give ``word`` a new value; a word mutt builds when it reads it (``$x``, a backtick) is never written."""
+        if word.value is not None and word.value != value:
             self.splices[(file, word.index)][(0, len(word.value or ""))] = value
 
     def drop(self, setting: Setting) -> None:

@@ -15,7 +15,7 @@ from migrate.cli import main
 from migrate.engine import plan_setup
 from migrate.policy import load_policy
 from parsers.mutt import MuttParser
-from parsers.mutt.config import home_of
+from parsers.mutt.home import standard_home
 from parsers.mutt.lexer import tokenize
 from parsers.mutt.rewrite import respell
 from parsers.mutt.urls import parse_url
@@ -24,7 +24,13 @@ from tests.oracles import require
 
 MUTT = SAMPLES / "mutt"
 MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc",
-         "continued.muttrc"]
+         "continued.muttrc", "elsewhere/mail/work.muttrc", "variable-host.muttrc"]
+#: Samples with nothing the tool can migrate (it says why): mutt must read them as before.
+NOT_MIGRATED = {"variable-host.muttrc"}
+#: NeoMutt's own files, in its syntax (``spool_file``, ``named-mailboxes``): mutt never reads them.
+NEOMUTT_ONLY = {"neomutt/.config/neomutt/neomuttrc"}
+#: Samples that are not where mutt looks by itself (started with ``mutt -F``): their home.
+HOMES = {"elsewhere/mail/work.muttrc": "elsewhere"}
 VARIABLES = ("folder", "spoolfile", "record", "postponed", "imap_user", "smtp_url", "ssl_force_tls",
              "imap_check_subscribed", "imap_list_subscribed")
 PARSER = MuttParser()
@@ -69,8 +75,16 @@ def test_any_text_round_trips(text: str) -> None:
     assert "".join(t.text for t in tokens) == text
 
 
+def _home(samples: Path, main: str) -> Path:
+    """The home of a sample: where ``~`` and ``$HOME`` point when its person runs mutt."""
+    if main in HOMES:
+        return samples / HOMES[main]
+    return Path(standard_home(str(samples / main)) or (samples / main).parent)
+
+
 @pytest.mark.parametrize("main", MAINS)
-def test_sample_round_trips_and_migrates_to_expected(main: str) -> None:
+def test_sample_round_trips_and_migrates_to_expected(main: str, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(_home(MUTT, main)))
     plan = plan_setup(read, PARSER, load_policy(), str(MUTT / main), "nobody")
     assert len(plan.files) >= 1
     for file in plan.files:
@@ -115,9 +129,8 @@ def _copy(tmp_path: Path, main: str) -> Path:
     return root / main
 
 
-def _query(program: str, main: Path, tmp_path: Path) -> tuple[dict, list[str]]:
+def _query(program: str, main: Path, home: Path) -> tuple[dict, list[str]]:
     binary = require(program)
-    home = home_of(str(main))
     env = {"HOME": home, "PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "TERM": "dumb"}
     args = [binary, "-n", "-F", str(main)] + [a for v in VARIABLES for a in ("-Q", v)]
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60, cwd=home)
@@ -134,23 +147,39 @@ def _query(program: str, main: Path, tmp_path: Path) -> tuple[dict, list[str]]:
     return found, errors
 
 
+def _resolved(value: str, folder: str, home: Path) -> str:
+    """A value as ``mutt -Q`` prints it, written out: ``=x`` is under ``$folder``, ``~`` is the home."""
+    if value[:1] in "=+" and folder:
+        return folder + value[1:] if folder.endswith("/") else f"{folder}/{value[1:]}"
+    return str(home) + value[1:] if value == "~" or value.startswith("~/") else value
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("program", ["mutt", "neomutt"])
 @pytest.mark.parametrize("main", MAINS)
 def test_mutt_and_neomutt_read_the_migrated_setup(program: str, main: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
     copy = _copy(tmp_path, main)
-    _, errors_before = _query(program, copy, tmp_path)
+    home = _home(tmp_path / "samples", main)
+    monkeypatch.setenv("HOME", str(home))
+    found_before, errors_before = _query(program, copy, home)
     assert main_code(copy) == 0
-    found, errors_after = _query(program, copy, tmp_path)
+    found, errors_after = _query(program, copy, home)
     assert set(errors_after) <= set(errors_before), errors_after
+    if main in NOT_MIGRATED:
+        assert found == found_before
+        return
     policy = load_policy()
     assert found.get("ssl_force_tls") == "set"
     assert found.get("imap_check_subscribed", "unset") == "unset" and found.get("imap_list_subscribed", "unset") == "unset"
     if found.get("imap_user"):
         assert found["imap_user"].endswith(("@lboro.ac.uk", "@gmail.com"))
+    if not (program == "mutt" and main in NEOMUTT_ONLY):  # the inbox is the service's INBOX ("" is INBOX to mutt)
+        spool = parse_url(_resolved(found.get("spoolfile", ""), found.get("folder", ""), home))
+        assert spool is not None and spool.host == policy.incoming.host, found.get("spoolfile")
+        assert (spool.path or "").upper() in ("", "INBOX") and spool.scheme.startswith("imap"), found.get("spoolfile")
     for name in ("folder", "spoolfile", "record", "postponed", "smtp_url"):
-        url = parse_url(found.get(name, ""))
+        url = parse_url(_resolved(found.get(name, ""), found.get("folder", ""), home))
         if url is None or not policy.matches(url.host):
             continue
         assert url.host == policy.incoming.host and (url.user or found.get("imap_user", "")).endswith("@lboro.ac.uk")
@@ -169,6 +198,7 @@ def main_code(path: Path) -> int:
 def test_no_folder_of_the_service_keeps_the_inbox_prefix(main_file: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
     copy = _copy(tmp_path, main_file)
+    monkeypatch.setenv("HOME", str(_home(tmp_path / "samples", main_file)))
     assert main(["apply", str(copy)]) == 0
     parsed = PARSER.parse(read, str(copy))
     for ref in parsed.found.refs:
@@ -193,6 +223,67 @@ def test_sources_that_run_commands_are_reported_not_run(tmp_path: Path, capsys, 
     copy = _copy(tmp_path, "split/.muttrc")
     assert main(["plan", str(copy)]) == 0
     assert 'source "~/.mutt/gpg-pass.sh|" not followed' in capsys.readouterr().out
+
+
+class _HomeReader:
+    """Reads like a batch run over homes: confined to ``root``, and remembers what was asked for."""
+
+    def __init__(self, root: str, files: dict) -> None:
+        self.root, self.files, self.asked = root, files, []
+
+    def __call__(self, name: str):
+        self.asked.append(name)
+        return self.files.get(name)
+
+
+def test_tilde_and_home_name_the_home_of_a_muttrc_started_with_F(monkeypatch) -> None:
+    monkeypatch.setenv("HOME", "/home/pshah")
+    files = {"/home/pshah/mail/work.muttrc": b"source ~/.mutt/a\nsource $HOME/.mutt/b\nsource '${HOME}/c'\n",
+             "/home/pshah/.mutt/a": b"set folder=imaps://pshah@imap.lboro.ac.uk/\n",
+             "/home/pshah/.mutt/b": b"set smtp_url=smtp://pshah@smtp.lboro.ac.uk/\n"}
+    parsed = PARSER.parse(files.get, "/home/pshah/mail/work.muttrc")
+    assert list(parsed.files) == ["/home/pshah/mail/work.muttrc", "/home/pshah/.mutt/a", "/home/pshah/.mutt/b"]
+    assert [n.message for n in parsed.setup.notes] == [  # single quotes keep $HOME as it is: a relative name
+        "/home/pshah/mail/work.muttrc: source '${HOME}/c': /home/pshah/mail/${HOME}/c not found"]
+
+
+def test_a_batch_run_takes_the_home_being_processed_and_never_reads_outside_it(monkeypatch) -> None:
+    monkeypatch.setenv("HOME", "/root")
+    files = {"/homes/pshah/work.muttrc": b"source ~/.mutt/a\nsource $HOME/../other/.muttrc\nsource /etc/Muttrc\n",
+             "/homes/pshah/.mutt/a": b"set folder=imaps://pshah@imap.lboro.ac.uk/\n"}
+    reader = _HomeReader("/homes/pshah", files)
+    parsed = PARSER.parse(reader, "/homes/pshah/work.muttrc")
+    assert "/homes/pshah/.mutt/a" in parsed.files
+    assert all(name.startswith("/homes/pshah/") for name in reader.asked)
+    assert sum("outside the home /homes/pshah" in n.message for n in parsed.setup.notes) == 2
+
+
+def test_homes_run_follows_tilde_from_the_home_not_from_the_runner(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("HOME", str(tmp_path / "admin"))
+    shutil.copytree(MUTT / "elsewhere", tmp_path / "homes" / "pshah", ignore=shutil.ignore_patterns("*.expected"))
+    assert main(["plan", "--homes", str(tmp_path / "homes")]) == 0
+    out = capsys.readouterr().out
+    assert "IMAP on imap.lboro.ac.uk" in out and "sending through smtp.lboro.ac.uk" in out
+
+
+def test_setup_notes_are_in_the_text_plan_and_a_host_from_a_variable_is_pointed_out(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(MUTT))
+    assert main(["plan", str(MUTT / "variable-host.muttrc")]) == 0
+    out = capsys.readouterr().out
+    assert "no accounts found" in out
+    assert "line 3: \"imaps://treid@imap.$my_server/\" takes its server from a variable" in out
+    assert "source ~/.mutt/aliases: " + str(MUTT / ".mutt" / "aliases") + " not found" in out
+    assert 'source "~/bin/mutt-passwords.sh|" not followed (a command' in out
+
+
+def test_a_server_inside_a_hook_built_from_a_variable_is_pointed_out() -> None:
+    text = "folder-hook . 'set smtp_url=smtps://me@smtp.$my_domain/'\nset spoolfile=`echo imaps://x/`\n"
+    plan = plan_setup({"/h/.muttrc": text.encode()}.get, PARSER, load_policy(), "/h/.muttrc", "me")
+    messages = [n.message for n in plan.notes]
+    assert any("line 1: smtps://me@smtp.$my_domain/ takes its server from a variable" in m for m in messages)
+    assert any("line 2: `echo imaps://x/` takes its server" in m for m in messages)
+    assert plan.files[0].after.render() == text
 
 
 def test_no_mutt_password_is_shown(tmp_path: Path, capsys, monkeypatch) -> None:
