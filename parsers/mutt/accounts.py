@@ -29,6 +29,15 @@ class Server:
     patterns: tuple[Ref, ...] = ()  #: hook patterns naming it
 
 
+def hook_user(server: Server, found: Findings) -> Optional[Ref]:
+    """The ``imap_user`` that a hook for this server sets (an ``account-hook`` runs before mutt
+    logs in): the account's user when its URLs name none.  The last one wins, as in mutt."""
+    if server.kind == "smtp":
+        return None
+    users = [ref for ref in found.refs if ref.context == "imap_user" and ref.owner == server.host]
+    return users[-1] if users else None
+
+
 def kind_of(url: Url) -> str:
     return url.scheme.rstrip("s")
 
@@ -77,7 +86,9 @@ def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
     url = urls[0] if urls else None
     forced = found.value("ssl_force_tls") == "yes"
     secure = url is not None and url.scheme.endswith("s")
-    user = next((u.user for u in urls if u.user), None) or found.value(f"{'imap' if kind == 'smtp' else kind}_user")
+    in_hook = hook_user(server, found)
+    user = (next((u.user for u in urls if u.user), None) or (in_hook.text if in_hook else None)
+            or found.value(f"{'imap' if kind == 'smtp' else kind}_user"))
     if user is None and kind == "smtp":  # who sends is who reads: the user of $folder
         folder = parse_url(found.value("folder") or "")
         user = folder.user if folder is not None else None

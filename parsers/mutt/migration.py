@@ -11,6 +11,7 @@ from migrate.model import Note
 from migrate.model import new_values
 from parsers.mutt.accounts import PLAIN_METHODS
 from parsers.mutt.accounts import Server
+from parsers.mutt.accounts import hook_user
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Ref
 from parsers.mutt.references import Setting
@@ -90,8 +91,15 @@ def _settings(rewrite: MuttRewrite, found: Findings, server: Server, account: Ac
     if server.kind == "pop":
         _replace_pop(rewrite, found, anchor, target, changes)
     elif server.kind == "imap" and "username" in target.values and target.username is not None:
-        _set_or_add(rewrite, found, "imap_user", target.username, anchor,
-                    add=not any(ref.url is not None and ref.url.user for ref in server.refs))
+        # the global imap_user is this account's when neither its URLs nor its hooks name one,
+        # or when it names the account's own user; another value is another account's
+        if not any(ref.url is not None and ref.url.user for ref in server.refs) and hook_user(server, found) is None:
+            _set_or_add(rewrite, found, "imap_user", target.username, anchor)
+        else:
+            for setting in found.settings.get("imap_user", []):
+                value = setting.assignment.value
+                if value is not None and value.value == account.incoming.username:
+                    rewrite.set_value(setting.file, value, target.username)
     if "auth" in target.values or server.kind == "pop":  # a POP setup's IMAP methods, if any, are the new account's
         for setting in found.settings.get(f"{prefix}_authenticators", []):
             value = setting.assignment.value
@@ -163,11 +171,11 @@ def _anchor(found: Findings, server: Server) -> Optional[Setting]:
     return folder_setting(found.settings, server.host) or next(iter(reversed(found.settings.get("pop_host", []))), None)
 
 
-def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, anchor: Optional[Setting], add: bool) -> None:
+def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, anchor: Optional[Setting]) -> None:
     settings = [s for s in found.settings.get(name, []) if s.assignment.value is not None]
     for setting in settings:
         rewrite.set_value(setting.file, setting.assignment.value, value)  # type: ignore[arg-type]
-    if not settings and add:
+    if not settings:
         _add(rewrite, anchor, f'set {name}="{value}"')
 
 

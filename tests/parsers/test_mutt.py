@@ -24,7 +24,8 @@ from tests.oracles import require
 
 MUTT = SAMPLES / "mutt"
 MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc",
-         "continued.muttrc", "elsewhere/mail/work.muttrc", "variable-host.muttrc"]
+         "continued.muttrc", "elsewhere/mail/work.muttrc", "variable-host.muttrc",
+         "account-hook.muttrc"]
 #: Samples with nothing the tool can migrate (it says why): mutt must read them as before.
 NOT_MIGRATED = {"variable-host.muttrc"}
 #: NeoMutt's own files, in its syntax (``spool_file``, ``named-mailboxes``): mutt never reads them.
@@ -223,6 +224,15 @@ def test_sources_that_run_commands_are_reported_not_run(tmp_path: Path, capsys, 
     copy = _copy(tmp_path, "split/.muttrc")
     assert main(["plan", str(copy)]) == 0
     assert 'source "~/.mutt/gpg-pass.sh|" not followed' in capsys.readouterr().out
+
+
+def test_the_user_an_account_hook_sets_is_the_accounts_user() -> None:
+    text = ("set folder=imaps://imap.lboro.ac.uk/\naccount-hook imaps://imap.lboro.ac.uk/ 'set imap_user=jdoe'\n"
+            "account-hook imaps://imap.example.org/ 'set imap_user=jd'\nset imap_user=jd\n")
+    plan = plan_setup({"/h/.muttrc": text.encode()}.get, PARSER, load_policy(), "/h/.muttrc", "root")
+    (change,) = [c for c in plan.changes if c.field == "incoming.username"]
+    assert (change.old, change.new) == ("jdoe", "jdoe@lboro.ac.uk")
+    assert plan.files[0].after.render() == text.replace("imap.lboro", "staff-mail.lboro").replace("=jdoe'", "=jdoe@lboro.ac.uk'")
 
 
 class _HomeReader:
