@@ -12,6 +12,8 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
+from parsers.mutt.patterns import folder_start
+from parsers.mutt.patterns import skeleton
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Ref
 from parsers.mutt.urls import Url
@@ -70,11 +72,20 @@ def account(server: Server, found: Findings, line: int) -> Account:
     return Account(
         server.key, f"{'IMAP' if server.kind == 'imap' else 'POP'} on {server.host}", line,
         _endpoint(server, found, server.kind),
-        folders=tuple(Folder("mailbox", ref.mailbox) for ref in server.refs if ref.mailbox),
+        folders=tuple(Folder("mailbox", name) for name in _folder_names(server) if name),
         subscribed_only=server.kind != "smtp" and (
             "yes" in (found.value("imap_check_subscribed"), found.value("imap_list_subscribed"))
             or any(command.name == "subscribe-to" for _, command in found.commands)),
     )
+
+
+def _folder_names(server: Server) -> list[Optional[str]]:
+    """The folders the server's names stand for, and those its hook patterns name."""
+    names = [ref.mailbox for ref in server.refs]
+    for ref in server.patterns:
+        start = folder_start(ref.text, server.host)
+        names.append(skeleton(ref.text[start:]) if start is not None else None)
+    return names
 
 
 def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:

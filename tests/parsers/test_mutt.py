@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 
 from migrate.cli import main
 from migrate.engine import plan_setup
+from migrate.model import Folder
 from migrate.policy import load_policy
+from migrate.rules.folder_prefix import top_level
 from parsers.mutt import MuttParser
 from parsers.mutt.home import standard_home
 from parsers.mutt.lexer import tokenize
+from parsers.mutt.patterns import renamed_part
 from parsers.mutt.rewrite import respell
 from parsers.mutt.urls import parse_url
 from tests.conftest import SAMPLES
@@ -25,7 +28,7 @@ from tests.oracles import require
 MUTT = SAMPLES / "mutt"
 MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc",
          "continued.muttrc", "elsewhere/mail/work.muttrc", "variable-host.muttrc",
-         "account-hook.muttrc"]
+         "account-hook.muttrc", "hook-patterns.muttrc"]
 #: Samples with nothing the tool can migrate (it says why): mutt must read them as before.
 NOT_MIGRATED = {"variable-host.muttrc"}
 #: NeoMutt's own files, in its syntax (``spool_file``, ``named-mailboxes``): mutt never reads them.
@@ -213,6 +216,8 @@ def test_no_folder_of_the_service_keeps_the_inbox_prefix(main_file: str, tmp_pat
     assert main(["apply", str(copy)]) == 0
     parsed = PARSER.parse(read, str(copy))
     for ref in parsed.found.refs:
+        if ref.pattern:
+            continue  # regular expressions: see test_hook_patterns_follow_the_folders_they_name
         if ref.mailbox is not None and ref.server is not None and "lboro" in ref.server.host:
             assert ref.server.host.replace("\\", "") == "staff-mail.lboro.ac.uk", ref.text
             assert not ref.mailbox.upper().startswith(("INBOX.", "INBOX/")), ref.text
@@ -243,6 +248,47 @@ def test_the_user_an_account_hook_sets_is_the_accounts_user() -> None:
     (change,) = [c for c in plan.changes if c.field == "incoming.username"]
     assert (change.old, change.new) == ("jdoe", "jdoe@lboro.ac.uk")
     assert plan.files[0].after.render() == text.replace("imap.lboro", "staff-mail.lboro").replace("=jdoe'", "=jdoe@lboro.ac.uk'")
+
+
+def _new_name(name: str) -> str:
+    return top_level(Folder("mailbox", name), load_policy()) or name
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("INBOX.?$", "INBOX.?$"),  # INBOX itself keeps its name
+        ("INBOX$", "INBOX$"),
+        (r"INBOX\.?$", r"INBOX\.?$"),
+        ("INBOX", ""),  # INBOX and everything under it: every folder now
+        (r"INBOX\.Lists", "Lists"),
+        (r"INBOX\.Lists\.", "Lists/"),
+        (r"INBOX\.Lists\.debian$", "Lists/debian$"),
+        ("INBOX/Sent", "Sent"),
+        (r"INBOX\.Lists\.[^.]*$", "Lists/[^/]*$"),
+        (r"INBOX\.", None),  # every folder but INBOX: not a regular expression we write; reported
+        (r"INBOX\.[^.]*$", None),  # the same: "[^/]*$" would match INBOX too
+        ("Archive", None),  # a top-level name: INBOX.Archive would now match it
+        ("INBOX|Lists", None),
+    ],
+)
+def test_hook_patterns_follow_the_folders_they_name(old: str, new) -> None:
+    assert renamed_part(old, _new_name) == new
+
+
+FOLDER_NAMES = st.lists(st.sampled_from(["Lists", "debian", "Sent", "a", "Listsx", "INBOX", "x.y"]), max_size=3).map(
+    lambda parts: ".".join(["INBOX", *parts]))
+
+
+@given(st.sampled_from(["INBOX.?$", "INBOX", r"INBOX\.Lists", r"INBOX\.Lists\.", r"INBOX\.Lists\.debian$",
+                        r"INBOX[./]Sent$", r"INBOX\.[^.]*$", "INBOX.Lists.*debian", r"INBOX\.", r"INBOX\.(a|Sent)$"]),
+       st.lists(FOLDER_NAMES, min_size=1, max_size=8))
+def test_a_rewritten_hook_pattern_matches_exactly_the_new_names_of_the_folders_it_matched(old: str, names: list) -> None:
+    new = renamed_part(old, _new_name)
+    if new is None:
+        return  # kept and reported
+    for name in names:
+        assert bool(re.match(old, name)) == bool(re.match(new, _new_name(name))), (old, new, name)
 
 
 class _HomeReader:
