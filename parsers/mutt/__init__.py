@@ -61,6 +61,7 @@ class MuttParser(Parser):
     ) -> tuple[dict[str, Document], list[Note]]:
         rewrite = MuttRewrite(parsed.setup)
         servers = {server.key: server for server in neutral.servers(parsed.found)}
+        rewrite.migrating = {servers[c.account].host for c in changes if c.account in servers}
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
             if mine:

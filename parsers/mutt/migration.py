@@ -13,6 +13,7 @@ from migrate.model import new_values
 from parsers.mutt.accounts import PLAIN_METHODS
 from parsers.mutt.accounts import Server
 from parsers.mutt.accounts import hook_user
+from parsers.mutt.local_folders import keep_after
 from parsers.mutt.patterns import folder_start
 from parsers.mutt.patterns import host_pattern
 from parsers.mutt.patterns import renamed_part
@@ -97,7 +98,7 @@ def _settings(rewrite: MuttRewrite, found: Findings, server: Server, account: Ac
     anchor = _anchor(found, server)
     prefix = "smtp" if server.kind == "smtp" else "imap"
     if server.kind == "pop":
-        _replace_pop(rewrite, found, anchor, target, changes)
+        _replace_pop(rewrite, found, account, target, changes)
     elif server.kind == "imap" and "username" in target.values and target.username is not None:
         # the global imap_user is this account's when neither its URLs nor its hooks name one,
         # or when it names the account's own user; another value is another account's
@@ -248,17 +249,19 @@ def _rename(rewrite: MuttRewrite, setting: Setting, new: str) -> None:
     rewrite.set_value(setting.file, setting.assignment.target, new)
 
 
-def _replace_pop(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], target: _Target,
+def _replace_pop(rewrite: MuttRewrite, found: Findings, account: Account, target: _Target,
                  changes: list[Change]) -> None:
     """POP settings become the IMAP ones, in place: pop_host -> folder, pop_user/pop_pass -> imap_*."""
     removing_password = any(c.field == "incoming.password" for c in changes)
     user, scheme = target.username, target.scheme
     url = Url(scheme, user, None, target.host, target.port if target.port != DEFAULT_PORTS[scheme] else None, "")
-    for setting in found.settings.get("pop_host", []):
-        if setting.assignment.value is not None:
-            _rename(rewrite, setting, "folder")
-            rewrite.set_value(setting.file, setting.assignment.value, str(url))
-            _add(rewrite, setting, 'set spoolfile="+INBOX"')
+    hosts = [setting for setting in found.settings.get("pop_host", []) if setting.assignment.value is not None]
+    for setting in hosts:
+        _rename(rewrite, setting, "folder")
+        rewrite.set_value(setting.file, setting.assignment.value, str(url))  # type: ignore[arg-type]
+        _add(rewrite, setting, 'set spoolfile="+INBOX"')
+    if hosts:
+        keep_after(rewrite, found, hosts, account.key)
     for setting in found.settings.get("pop_user", []):
         _rename(rewrite, setting, "imap_user")
         if setting.assignment.value is not None and user is not None:

@@ -113,6 +113,7 @@ class MuttRewrite:
         self.dropped: set[tuple[str, int]] = set()  #: (file, first token) of assignments taken out
         self.drops: dict[tuple[str, int], Command] = {}
         self.added_settings: set[str] = set()
+        self.migrating: set[str] = set()  #: hosts of the servers being migrated
         self.notes: list[Note] = []
 
     def replace(self, ref: Ref, new_text: str) -> None:
