@@ -18,6 +18,7 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.mutt import accounts as neutral
+from parsers.mutt.certificates import check_again
 from parsers.mutt.config import Setup
 from parsers.mutt.config import load
 from parsers.mutt.migration import migrate_server
@@ -66,4 +67,5 @@ class MuttParser(Parser):
             mine = [change for change in changes if change.account == account.key]
             if mine:
                 migrate_server(rewrite, parsed.found, servers[account.key], account, mine)
+        check_again(rewrite, parsed.found, accounts, changes)
         return rewrite.documents(), rewrite.notes + list(parsed.setup.notes) + parsed.found.notes

@@ -12,6 +12,7 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
+from parsers.mutt.certificates import unchecked
 from parsers.mutt.patterns import folder_start
 from parsers.mutt.patterns import skeleton
 from parsers.mutt.references import Findings
@@ -114,4 +115,5 @@ def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
         security="ssl" if secure else ("starttls" if forced else "none"),
         auth=auth, username=user,
         has_password=bool(found.value(f"{kind}_pass")) or any(u.password for u in urls),
+        certificate_unchecked=unchecked(found, server.host),
     )

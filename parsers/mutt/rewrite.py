@@ -130,6 +130,9 @@ class MuttRewrite:
         if word.value is not None and word.value != value:
             self.splices[(file, word.index)][(0, len(word.value or ""))] = value
 
+    def rename_command(self, file: str, command: Command, name: str) -> None:
+        self.set_value(file, Word(command.first, command.name, ""), name)
+
     def drop(self, setting: Setting) -> None:
         """Take an assignment out: the line is commented out when nothing else is left on it."""
         self.dropped.add((setting.file, setting.assignment.first))

@@ -29,7 +29,8 @@ from tests.oracles import require
 MUTT = SAMPLES / "mutt"
 MAINS = ["imap-inbox.muttrc", "pop.muttrc", "multi-account.muttrc", "split/.muttrc", "neomutt/.config/neomutt/neomuttrc",
          "continued.muttrc", "elsewhere/mail/work.muttrc", "variable-host.muttrc",
-         "account-hook.muttrc", "hook-patterns.muttrc", "pop-fetch.muttrc"]
+         "account-hook.muttrc", "hook-patterns.muttrc", "pop-fetch.muttrc",
+         "no-cert-check.muttrc"]
 #: Samples with nothing the tool can migrate (it says why): mutt must read them as before.
 NOT_MIGRATED = {"variable-host.muttrc"}
 #: NeoMutt's own files, in its syntax (``spool_file``, ``named-mailboxes``): mutt never reads them.
@@ -37,7 +38,7 @@ NEOMUTT_ONLY = {"neomutt/.config/neomutt/neomuttrc"}
 #: Samples that are not where mutt looks by itself (started with ``mutt -F``): their home.
 HOMES = {"elsewhere/mail/work.muttrc": "elsewhere"}
 VARIABLES = ("folder", "spoolfile", "record", "postponed", "imap_user", "smtp_url", "ssl_force_tls",
-             "imap_check_subscribed", "imap_list_subscribed")
+             "imap_check_subscribed", "imap_list_subscribed", "ssl_verify_host", "ssl_verify_dates")
 PARSER = MuttParser()
 
 
@@ -187,6 +188,7 @@ def test_mutt_and_neomutt_read_the_migrated_setup(program: str, main: str, tmp_p
         return
     policy = load_policy()
     assert found.get("ssl_force_tls") == "set"
+    assert found.get("ssl_verify_host") == "set" and found.get("ssl_verify_dates") == "set"
     assert found.get("imap_check_subscribed", "unset") == "unset" and found.get("imap_list_subscribed", "unset") == "unset"
     if found.get("imap_user"):
         assert found["imap_user"].endswith(("@lboro.ac.uk", "@gmail.com"))
@@ -308,6 +310,30 @@ def test_settings_after_pop_host_do_not_undo_the_migration_and_local_folders_sta
     assert "line 2: folder=~/Mail commented out" in notes and "line 3: spoolfile=~/Mail/inbox commented out" in notes
     assert "line 4: folder=imaps://me@imap.gmail.com/ comes after the service's folder and names a server" in notes
     assert "the mail POP fetched stays in ~/Mail/inbox" in notes and "record ~/Mail/sent" in notes
+
+
+@pytest.mark.oracle
+def test_certificate_checks_go_back_on_only_for_the_service_when_another_account_shares_the_setup(tmp_path: Path) -> None:
+    text = ("set folder=imaps://jd@imap.lboro.ac.uk/\nset nossl_verify_host ssl_verify_dates=no\n"
+            "mailboxes imaps://me@mail.home.example/INBOX\nset smtp_url=smtps://jd@smtp.lboro.ac.uk/\n")
+    plan = plan_setup({"/h/.muttrc": text.encode()}.get, PARSER, load_policy(), "/h/.muttrc", "jd")
+    after = plan.files[0].after.render()
+    assert after.splitlines()[1:4] == [
+        "set nossl_verify_host ssl_verify_dates=no",  # the other account's connections: as the user chose
+        "account-hook . 'set ssl_verify_host=no ssl_verify_dates=no'",
+        r"account-hook '[/@](staff-mail\.lboro\.ac\.uk)[:/]' 'set ssl_verify_host=yes ssl_verify_dates=yes'"]
+    assert {c.field for c in plan.changes if c.field.endswith(".certificate")} == {"incoming.certificate",
+                                                                                  "outgoing.certificate"}
+    assert any("still off for IMAP on mail.home.example" in n.message for n in plan.notes)
+    (tmp_path / ".muttrc").write_text(after)
+    for program in ("mutt", "neomutt"):
+        done = subprocess.run([require(program), "-n", "-F", str(tmp_path / ".muttrc"), "-Q", "ssl_verify_host"],
+                              capture_output=True, text=True, env={"HOME": str(tmp_path), "TERM": "dumb"}, timeout=60)
+        assert "rror" not in done.stderr + done.stdout and "ssl_verify_host" in done.stdout
+    hook = re.compile(r"[/@](staff-mail\.lboro\.ac\.uk)[:/]")  # how mutt matches account-hooks (ERE, here via re)
+    assert hook.search("imaps://jd@lboro.ac.uk@staff-mail.lboro.ac.uk/")
+    assert hook.search("smtps://jd@lboro.ac.uk@staff-mail.lboro.ac.uk:465/")
+    assert not hook.search("imaps://me@mail.home.example/")
 
 
 class _HomeReader:
