@@ -22,6 +22,7 @@ import re
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from parsers.mutt.lexer import Command
 from parsers.mutt.lexer import tokenize
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Setting
@@ -67,9 +68,12 @@ def check_again(rewrite: MuttRewrite, found: Findings, accounts: list[Account], 
     others = [account.label for account in accounts if account.key not in turning]
     if others:
         pattern = "|".join(host.replace(".", "\\.") for host in hosts)
+        # the user's values back for every connection, where the global ones are set; the service's after every
+        # account-hook of the user's that sets them, so that it wins for the service's connections
         rewrite.add_after(last.file, last.command, f"account-hook . 'set {' '.join(f'{n}=no' for n in names)}'")
-        rewrite.add_after(last.file, last.command,
-                          f"account-hook '[/@]({pattern})[:/]' 'set {' '.join(f'{n}=yes' for n in names)}'")
+        hooks = [(at, file, command) for at, (file, command) in enumerate(found.commands) if _sets(command, names)]
+        at, file, command = max([(last.at, last.file, last.command), *hooks], key=lambda hook: hook[0])
+        rewrite.add_after(file, command, f"account-hook '[/@]({pattern})[:/]' 'set {' '.join(f'{n}=yes' for n in names)}'")
         rewrite.notes.append(Note(key, "mutt", f"{', '.join(names)} switched back on for the service's connections"
                                                f" (an account-hook); still off for {', '.join(others)}"))
         return
@@ -77,6 +81,13 @@ def check_again(rewrite: MuttRewrite, found: Findings, accounts: list[Account], 
         _switch_on(rewrite, found.settings[name][-1], name)
     rewrite.notes.append(Note(key, "mutt", f"{', '.join(names)} switched back on: mutt now checks the service's"
                                            " certificate"))
+
+
+def _sets(command: Command, names: list[str]) -> bool:
+    """An ``account-hook`` whose command sets one of ``names``."""
+    if command.name != "account-hook" or len(command.args) < 2 or command.args[-1].value is None:
+        return False
+    return any(a.name in names for inner in tokenize(command.args[-1].value)[1] for a in inner.assignments)
 
 
 def _new_host(account: Account, changes: list[Change]) -> str:

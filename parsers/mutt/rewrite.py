@@ -175,14 +175,22 @@ class MuttRewrite:
             edits.append(Edit(index, index + 1, respell(muttrc.tokens[index].text, splices)))
         removed = sorted(self.removed[name])
         edits += [Edit(i, i + 1, "") for i in removed]
-        newline = muttrc.newline
         for (file, end), lines in self.added.items():  # new lines first: a comment mark belongs to the line after
             if file == name:
+                newline = _newline_before(muttrc, end)
                 lead = newline if end == len(muttrc.tokens) and not muttrc.render().endswith("\n") else ""
                 edits.append(Edit(end, end, lead + "".join(line + newline for line in lines)))
         for start in self.commented[name]:
             edits.append(Edit(start, start, "# "))
         return _merge(edits)
+
+
+def _newline_before(muttrc: MuttFile, end: int) -> str:
+    """The line ending of the line a new line follows (mutt ends lines only at LF; a lone CR is a space)."""
+    ending = muttrc.tokens[end - 1] if end else None
+    if ending is not None and ending.kind == "NL":
+        return ending.text
+    return "\r\n" if muttrc.newline == "\r\n" else "\n"
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:

@@ -417,23 +417,42 @@ LINES = st.sampled_from([
     "set pop_host=pops://jdoe@pop.lboro.ac.uk", "set pop_pass=x pop_delete=yes",
     "folder-hook imap://ccano@imap.lboro.ac.uk/ 'set record=+INBOX.Sent'", "macro index g '<change-folder>=INBOX.x<enter>'",
     "subscribe-to imaps://ccano@imap.lboro.ac.uk/INBOX.x", "# a comment", "", "source ~/.mutt/none",
+    # continued lines
+    'folder-hook imaps://ccano@imap.lboro.ac.uk/ "\\\n\tset folder=imaps://ccano@imap.lboro.ac.uk/INBOX.; \\\n\tset sort=x"',
+    "mailboxes +INBOX.a \\\n\t+INBOX.b \\\n\timaps://me@imap.gmail.com/INBOX", "set spoolfile=~/Mail/inbox \\\n  mbox=+mbox",
+    # hooks with regular expressions
+    r"folder-hook imaps://ccano@imap\.lboro\.ac\.uk/INBOX.?$ 'set sort=date'",
+    r"folder-hook 'imaps://ccano@imap\.lboro\.ac\.uk/INBOX\.Lists\.' 'set sort=threads'",
+    "folder-hook imaps://ccano@imap.lboro.ac.uk/INBOX 'set sort=size'", r"folder-hook 'lboro\.ac\.uk/INBOX\.' x",
+    "account-hook imaps://imap.lboro.ac.uk/ 'set imap_user=jdoe'", "account-hook . 'set ssl_verify_host=no'",
+    "set folder=~/Mail", "set nossl_verify_host",
+    # sources: ~ and $HOME are the home
+    "source ~/.mutt/account", "source $HOME/.mutt/sending", 'source "${HOME}/.mutt/account"', "source $MUTT/x",
 ])
+#: What the generated setups source.
+SOURCED = {"/h/.mutt/account": b"set folder=imaps://jdoe@imap.lboro.ac.uk/INBOX.\nset record=+Sent\n",
+           "/h/.mutt/sending": b"set smtp_url=smtp://jdoe@smtp.lboro.ac.uk:587/\n"}
 
 
 @given(st.lists(LINES, max_size=10), st.sampled_from(["\n", "\r\n"]))
 def test_generated_setups_migrate_once_and_keep_foreign_servers(lines: list, newline: str) -> None:
-    text = newline.join(lines) + newline
-    files = {"/h/.muttrc": text.encode()}
+    text = newline.join(line.replace("\n", newline) for line in lines) + newline
+    files = {"/h/.muttrc": text.encode(), **SOURCED}
     plan = plan_setup(files.get, PARSER, load_policy(), "/h/.muttrc", "ccano")  # raises if a second pass would change it
-    (muttrc,) = plan.files
-    assert muttrc.before.to_bytes() == files["/h/.muttrc"]
-    after = muttrc.after.render()
+    for file in plan.files:
+        assert file.before.to_bytes() == files[file.path]
+    sourced = [line for line in lines if line.startswith("source") and "MUTT" not in line and "none" not in line]
+    assert len(plan.files) == 1 + len({line.split("/")[-1].rstrip('"') for line in sourced})
+    after = plan.files[0].after.render()
     # every name of the foreign server stays; a "+x" read against its $folder may be written out in full
     assert not Counter(re.findall(r"\S*gmail\S*", text)) - Counter(re.findall(r"\S*gmail\S*", after))
+    # a continued line stays continued: the joins and the indentation after them are all kept
+    assert re.findall(r"\\\r?\n[ \t]*", text) == re.findall(r"\\\r?\n[ \t]*", after)
 
 
 SOUP = st.lists(st.sampled_from([
     "set ", "unset ", "folder", "spoolfile", "record", "imap_user", "smtp_url", "pop_host", "imap_pass", "=", " ", "\n",
+    "\r", "\\\n\t", "account-hook ", "ssl_verify_host", "INBOX.?$ ", "$HOME/", "~/Mail",
     "imaps://", "imap://", "pops://", "smtp://", "ccano@", "lboro.ac.uk", "imap.lboro.ac.uk", "gmail.com", ":993", "/",
     "INBOX", ".", "+", "=", "'", '"', "\\", "`", "$", "#", ";", "mailboxes ", "folder-hook ", "macro index x ",
     "<change-folder>", "<enter>", "subscribe-to ", "source ", "~/", "|", "no", "inv",
