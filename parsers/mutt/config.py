@@ -90,7 +90,7 @@ def load(read: Read, main: str) -> Optional[Setup]:
                 elif target in (*stack, name):
                     notes.append(Note("", "mutt", f"{name}: source {shown} sources a file again; read once"))
                 elif sourced is None:
-                    notes.append(Note("", "mutt", f"{name}: source {shown}: {target} not found"))
+                    notes.append(Note("", "mutt", f"{target}: sourced but not found ({name}: source {shown})"))
                 else:
                     visit(target, sourced, (*stack, name))
 
