@@ -18,6 +18,7 @@ from migrate.model import Note
 from migrate.plugins import Parsed
 from migrate.plugins import Parser
 from migrate.plugins import Read
+from migrate.plugins import reader_root
 from migrate.policy import Policy
 from migrate.rules import review
 from migrate.rules import sides
@@ -98,15 +99,21 @@ def _review(parser: Parser, parsed: Parsed, policy: Policy, local_user: Optional
     return accounts, [finding for account in accounts for finding in review(account, policy)]
 
 
+class _RewrittenReader:
+    """The setup's files as rewritten, anything else through ``read``, confined where it is (``root``)."""
+
+    def __init__(self, read: Read, rewritten: dict[str, bytes]) -> None:
+        self.read, self.rewritten, self.root = read, rewritten, reader_root(read)
+
+    def __call__(self, name: str) -> Optional[bytes]:
+        return self.rewritten[name] if name in self.rewritten else self.read(name)
+
+
 def _check_converged(
     parser: Parser, read: Read, files: tuple[FilePlan, ...], policy: Policy, path: str, local_user: Optional[str]
 ) -> None:
     """The rewritten setup must parse again and come out of a second pass unchanged."""
-    rewritten = {file.path: file.after.to_bytes() for file in files}
-
-    def read_rewritten(name: str) -> Optional[bytes]:
-        return rewritten[name] if name in rewritten else read(name)
-
+    read_rewritten = _RewrittenReader(read, {file.path: file.after.to_bytes() for file in files})
     try:
         reparsed = parser.parse(read_rewritten, path)
         accounts, findings = _review(parser, reparsed, policy, local_user)

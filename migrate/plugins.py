@@ -27,7 +27,13 @@ from migrate.model import Note
 
 GROUP = "mailmigrate.parsers"
 #: Reads one file of a setup: its bytes, or ``None`` when it does not exist.
+#: In a batch run over homes it also has ``root``, the home it never reads outside of.
 Read = Callable[[str], Optional[bytes]]
+
+
+def reader_root(read: Read) -> Optional[Path]:
+    """The home a batch run's reader is confined to (where ``~`` points for its setups), else ``None``."""
+    return getattr(read, "root", None)
 
 
 class Parsed(Protocol):

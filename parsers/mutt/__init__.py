@@ -18,6 +18,7 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.mutt import accounts as neutral
+from parsers.mutt.certificates import check_again
 from parsers.mutt.config import Setup
 from parsers.mutt.config import load
 from parsers.mutt.migration import migrate_server
@@ -61,9 +62,10 @@ class MuttParser(Parser):
     ) -> tuple[dict[str, Document], list[Note]]:
         rewrite = MuttRewrite(parsed.setup)
         servers = {server.key: server for server in neutral.servers(parsed.found)}
+        rewrite.migrating = {servers[c.account].host for c in changes if c.account in servers}
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
             if mine:
                 migrate_server(rewrite, parsed.found, servers[account.key], account, mine)
-        notes = [dataclasses.replace(note, account=accounts[0].key) if accounts else note for note in parsed.setup.notes]
-        return rewrite.documents(), rewrite.notes + notes
+        check_again(rewrite, parsed.found, accounts, changes)
+        return rewrite.documents(), rewrite.notes + list(parsed.setup.notes) + parsed.found.notes

@@ -12,6 +12,9 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
+from parsers.mutt.certificates import unchecked
+from parsers.mutt.patterns import folder_start
+from parsers.mutt.patterns import skeleton
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Ref
 from parsers.mutt.urls import Url
@@ -27,6 +30,15 @@ class Server:
     host: str  #: lower case
     refs: tuple[Ref, ...]
     patterns: tuple[Ref, ...] = ()  #: hook patterns naming it
+
+
+def hook_user(server: Server, found: Findings) -> Optional[Ref]:
+    """The ``imap_user`` that a hook for this server sets (an ``account-hook`` runs before mutt
+    logs in): the account's user when its URLs name none.  The last one wins, as in mutt."""
+    if server.kind == "smtp":
+        return None
+    users = [ref for ref in found.refs if ref.context == "imap_user" and ref.owner == server.host]
+    return users[-1] if users else None
 
 
 def kind_of(url: Url) -> str:
@@ -61,11 +73,20 @@ def account(server: Server, found: Findings, line: int) -> Account:
     return Account(
         server.key, f"{'IMAP' if server.kind == 'imap' else 'POP'} on {server.host}", line,
         _endpoint(server, found, server.kind),
-        folders=tuple(Folder("mailbox", ref.mailbox) for ref in server.refs if ref.mailbox),
+        folders=tuple(Folder("mailbox", name) for name in _folder_names(server) if name),
         subscribed_only=server.kind != "smtp" and (
             "yes" in (found.value("imap_check_subscribed"), found.value("imap_list_subscribed"))
             or any(command.name == "subscribe-to" for _, command in found.commands)),
     )
+
+
+def _folder_names(server: Server) -> list[Optional[str]]:
+    """The folders the server's names stand for, and those its hook patterns name."""
+    names = [ref.mailbox for ref in server.refs]
+    for ref in server.patterns:
+        start = folder_start(ref.text, server.host)
+        names.append(skeleton(ref.text[start:]) if start is not None else None)
+    return names
 
 
 def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
@@ -77,7 +98,9 @@ def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
     url = urls[0] if urls else None
     forced = found.value("ssl_force_tls") == "yes"
     secure = url is not None and url.scheme.endswith("s")
-    user = next((u.user for u in urls if u.user), None) or found.value(f"{'imap' if kind == 'smtp' else kind}_user")
+    in_hook = hook_user(server, found)
+    user = (next((u.user for u in urls if u.user), None) or (in_hook.text if in_hook else None)
+            or found.value(f"{'imap' if kind == 'smtp' else kind}_user"))
     if user is None and kind == "smtp":  # who sends is who reads: the user of $folder
         folder = parse_url(found.value("folder") or "")
         user = folder.user if folder is not None else None
@@ -92,4 +115,5 @@ def _endpoint(server: Server, found: Findings, kind: str) -> Endpoint:
         security="ssl" if secure else ("starttls" if forced else "none"),
         auth=auth, username=user,
         has_password=bool(found.value(f"{kind}_pass")) or any(u.password for u in urls),
+        certificate_unchecked=unchecked(found, server.host),
     )

@@ -1,15 +1,15 @@
 """A mutt setup: the muttrc and every file it ``source``s, read in mutt's order.
 
-``source`` is followed inside the home only: ``~/x`` from the home, a relative
-name from the sourcing file's folder (NeoMutt's rule; mutt's is the working
-directory, which is the home when mutt is started there).  A source that is a
-command (``...|``) or made by a backtick is never run: it is reported.
+``source`` is followed where ``parsers.mutt.home`` allows: ``~/x`` and
+``$HOME/x`` from the home, a relative name from the sourcing file's folder
+(NeoMutt's rule; mutt's is the working directory, which is the home when mutt
+is started there).  A source that is a command (``...|``), made by a backtick
+or from another variable, or outside the home, is never read: it is reported.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
-from pathlib import PurePosixPath
 from typing import Iterator
 from typing import Optional
 
@@ -18,12 +18,14 @@ from migrate.document import FileDocument
 from migrate.document import decode
 from migrate.model import Note
 from migrate.plugins import Read
+from parsers.mutt.home import Home
+from parsers.mutt.home import find_home
+from parsers.mutt.home import is_inside
 from parsers.mutt.lexer import Command
+from parsers.mutt.lexer import expand
 from parsers.mutt.lexer import tokenize
 from parsers.mutt.urls import parse_url
 
-#: Where a main config sits below the home.
-_MAIN_DEPTHS = {".muttrc": 1, ".neomuttrc": 1, ".mutt": 2, ".neomutt": 2, "mutt": 3, "neomutt": 3}
 SECRET_VARIABLES = frozenset({"imap_pass", "pop_pass", "smtp_pass", "imap_oauth_refresh_command"})
 
 
@@ -67,55 +69,54 @@ def _secret_words(commands: list[Command]) -> Iterator[int]:
                     yield word.index
 
 
-def home_of(main: str) -> str:
-    path = PurePosixPath(main)
-    parent = path.parent
-    depth = _MAIN_DEPTHS.get(path.name, 0) or _MAIN_DEPTHS.get(parent.name, 1)
-    for _ in range(depth - 1):
-        parent = parent.parent
-    return str(parent)
-
-
 def load(read: Read, main: str) -> Optional[Setup]:
-    home = home_of(main)
+    home = find_home(read, main)
     muttrcs: dict[str, MuttFile] = {}
     order: list[tuple[str, int]] = []
     notes: list[Note] = []
 
-    def visit(name: str, stack: tuple[str, ...]) -> None:
-        if name in stack:
-            notes.append(Note("", "mutt", f"{name}: sourced in a loop; read once"))
-            return
-        data = read(name)
-        if data is None:
-            notes.append(Note("", "mutt", f"{name}: sourced but not found"))
-            return
+    def visit(name: str, data: bytes, stack: tuple[str, ...]) -> None:
         muttrc = muttrcs.setdefault(name, parse_muttrc(data, name))
         for number, command in enumerate(muttrc.commands):
             order.append((name, number))
-            if command.name == "source":
-                for word in command.args:
-                    target = _resolve(word.value, name, home)
-                    if target is None:
-                        shown = muttrc.tokens[word.index].text
-                        notes.append(Note("", "mutt", f"{name}: source {shown} not followed (a command, or outside the home)"))
-                    else:
-                        visit(target, (*stack, name))
+            if command.name != "source":
+                continue
+            for word in command.args:
+                shown = muttrc.tokens[word.index].text
+                target, why_not = _resolve(shown, name, home)
+                sourced = None if target is None or target in (*stack, name) else read(target)
+                if target is None:
+                    notes.append(Note("", "mutt", f"{name}: source {shown} not followed ({why_not})"))
+                elif target in (*stack, name):
+                    notes.append(Note("", "mutt", f"{name}: source {shown} sources a file again; read once"))
+                elif sourced is None:
+                    notes.append(Note("", "mutt", f"{target}: sourced but not found ({name}: source {shown})"))
+                else:
+                    visit(target, sourced, (*stack, name))
 
-    if read(main) is None:
+    main_data = read(main)
+    if main_data is None:
         return None
-    visit(main, ())
-    return Setup(main, home, muttrcs, tuple(order), tuple(notes))
+    visit(main, main_data, ())
+    return Setup(main, home.path, muttrcs, tuple(order), tuple(notes))
 
 
-def _resolve(value: Optional[str], sourcing: str, home: str) -> Optional[str]:
-    if value is None or value.rstrip().endswith("|") or not value:
-        return None
+def _resolve(written: str, sourcing: str, home: Home) -> tuple[Optional[str], str]:
+    """The file a ``source`` argument names, or ``None`` and why it is not read."""
+    value = expand(written, {"HOME": home.path})
+    if value is None:
+        return None, "made by a command or from a variable; check it by hand"
+    if value.rstrip().endswith("|"):
+        return None, "a command; its output is not read"
+    if not value:
+        return None, "an empty name"
     if value == "~" or value.startswith("~/"):
-        path = home + value[1:]
+        path = home.path + value[1:]
     elif value.startswith("~"):
-        return None
+        return None, "another person's home"
     else:
         path = os.path.join(os.path.dirname(sourcing), value)
     path = os.path.normpath(path)
-    return path if path.startswith(os.path.normpath(home) + "/") else None
+    if not any(is_inside(path, folder) for folder in home.within):
+        return None, f"outside the home {home.path}"
+    return path, ""

@@ -7,6 +7,10 @@ inside a word as in the shell; ``'...'`` is literal; a backslash escapes
 (``\\n \\r \\t \\f \\e \\cX \\ooo``, any other character stands for itself).
 ``$VAR`` and backticks are expanded by mutt when it reads the line: such a
 word has no value here and is never rewritten.
+
+``spell`` maps each character of a word's value back to the source text it
+came from, so that a rewrite replaces only the characters that change and
+keeps the rest as written: continued lines, escapes and quotes included.
 """
 from __future__ import annotations
 
@@ -17,8 +21,17 @@ from typing import Optional
 from migrate.document import Token
 
 _JOIN = re.compile(r"\\\r?\n")
+_NAME = re.compile(r"\$[A-Za-z_0-9]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "e": "\x1b"}
 SET_COMMANDS = frozenset({"set", "unset", "reset", "toggle"})
+
+
+class Span(NamedTuple):
+    """Where one character of a word's value is written."""
+
+    start: int
+    end: int
+    quote: str  #: the quote it stands in: ``"'"``, ``'"'`` or ``""``
 
 
 class Word(NamedTuple):
@@ -49,11 +62,29 @@ def tokenize(text: str) -> tuple[list[Token], list[Command]]:
     return _Scanner(text).run()
 
 
+def spell(text: str) -> tuple[Optional[str], list[Span]]:
+    """The value of the word written ``text``, and where each of its characters is written."""
+    scanner = _Scanner(text)
+    scanner.spans = []
+    word = scanner.word(equal=False)
+    return word.value, scanner.spans
+
+
+def expand(text: str, variables: dict[str, str]) -> Optional[str]:
+    """The value of the word written ``text`` with ``$NAME``/``${NAME}`` taken from ``variables``;
+    ``None`` when it uses any other variable or a backtick command."""
+    scanner = _Scanner(text)
+    scanner.variables = variables
+    return scanner.word(equal=False).value
+
+
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text, self.pos = text, 0
         self.tokens: list[Token] = []
         self.commands: list[Command] = []
+        self.spans: Optional[list[Span]] = None  #: recorded by ``spell`` only
+        self.variables: dict[str, str] = {}
 
     def emit(self, kind: str, start: int) -> int:
         self.tokens.append(Token(kind, self.text[start : self.pos]))
@@ -139,13 +170,13 @@ class _Scanner:
 
     def word(self, equal: bool) -> Word:
         start, out, quote, first_quote, dynamic = self.pos, [], "", "", False
-        text = self.text
+        text, spans = self.text, self.spans
         while self.pos < len(text):
             join = self.join_at(self.pos)
             if join:
                 self.pos += join
                 continue
-            char = text[self.pos]
+            char, at = text[self.pos], self.pos
             if char == "\n" or (char == "\r" and text.startswith("\r\n", self.pos)):
                 break  # an unterminated quote runs to the end of the line
             if not quote and (char in " \t\r;#" or (equal and char == "=")):
@@ -158,17 +189,25 @@ class _Scanner:
             elif char in "\"'" and not quote:
                 first_quote, quote = first_quote or char, char
                 self.pos += 1
+                continue
             elif char == '"' and quote == '"':
                 quote = ""
                 self.pos += 1
+                continue
             elif char == "\\":
-                out.append(self.escape())
+                out.extend(self.escape())  # nothing for a backslash that ends the text
             elif char == "`" or (char == "$" and re.match(r"\{|[A-Za-z_]", text[self.pos + 1 : self.pos + 2])):
-                dynamic = True
-                self.expansion(char)
+                known = self.variable(char)
+                if known is None:
+                    dynamic = True
+                else:
+                    out.append(known)
+                continue
             else:
                 out.append(char)
                 self.pos += 1
+            if spans is not None and len(spans) < len(out):
+                spans.append(Span(at, self.pos, quote))
         index = self.emit("WORD", start)
         return Word(index, None if dynamic else "".join(out), first_quote)
 
@@ -187,15 +226,20 @@ class _Scanner:
         self.pos = pos + len(following)
         return following
 
-    def expansion(self, char: str) -> None:
-        """Skip a backtick command or a ``$VAR``/``${VAR}`` reference."""
-        text = self.text
+    def variable(self, char: str) -> Optional[str]:
+        """Skip a backtick command or a ``$VAR``/``${VAR}`` reference: its value when it is a known
+        variable, else ``None``."""
+        text, start = self.text, self.pos
         if char == "`":
             end = text.find("`", self.pos + 1)
             newline = text.find("\n", self.pos + 1)
             self.pos = (end + 1) if end != -1 and (newline == -1 or end < newline) else (newline if newline != -1 else len(text))
-        elif text.startswith("${", self.pos):
+            return None
+        if text.startswith("${", self.pos):
             end = text.find("}", self.pos)
             self.pos = end + 1 if end != -1 else len(text)
+            name = text[start + 2 : self.pos - 1]
         else:
-            self.pos = re.compile(r"\$[A-Za-z_0-9]*").match(text, self.pos).end()  # type: ignore[union-attr]
+            self.pos = _NAME.match(text, self.pos).end()  # type: ignore[union-attr]
+            name = text[start + 1 : self.pos]
+        return self.variables.get(name)

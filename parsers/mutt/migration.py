@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 from typing import Optional
 
 from migrate.model import Account
@@ -11,6 +12,11 @@ from migrate.model import Note
 from migrate.model import new_values
 from parsers.mutt.accounts import PLAIN_METHODS
 from parsers.mutt.accounts import Server
+from parsers.mutt.accounts import hook_user
+from parsers.mutt.local_folders import keep_after
+from parsers.mutt.patterns import folder_start
+from parsers.mutt.patterns import host_pattern
+from parsers.mutt.patterns import renamed_part
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Ref
 from parsers.mutt.references import Setting
@@ -73,11 +79,15 @@ def _rename_names(rewrite: MuttRewrite, server: Server, account: Account, target
 def _rename_patterns(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, target: _Target) -> None:
     """Hook patterns naming the server, and the ``imap_user`` its hooks set."""
     old_user = account.incoming.username if server.kind != "smtp" else None
+    rename = renamer(target.renames)
     for ref in server.patterns:
-        pattern = _pattern(ref.text, server.host, target.host, target.scheme)
+        pattern, exact = _pattern(ref.text, server.host, target.host, target.scheme, rename)
         if old_user and target.username and ref.server is not None and ref.server.user == old_user:
             pattern = pattern.replace(f"{old_user}@", f"{target.username}@", 1)
         rewrite.replace(ref, pattern)
+        if not exact:
+            rewrite.notes.append(Note(account.key, "mutt", f"{ref.context} {ref.text}: the folders this pattern names"
+                                                           " move to the top level; rewrite it by hand"))
     for ref in found.refs:
         if ref.context == "imap_user" and ref.owner == server.host and target.username is not None:
             rewrite.replace(ref, target.username)
@@ -88,10 +98,17 @@ def _settings(rewrite: MuttRewrite, found: Findings, server: Server, account: Ac
     anchor = _anchor(found, server)
     prefix = "smtp" if server.kind == "smtp" else "imap"
     if server.kind == "pop":
-        _replace_pop(rewrite, found, anchor, target, changes)
+        _replace_pop(rewrite, found, account, target, changes)
     elif server.kind == "imap" and "username" in target.values and target.username is not None:
-        _set_or_add(rewrite, found, "imap_user", target.username, anchor,
-                    add=not any(ref.url is not None and ref.url.user for ref in server.refs))
+        # the global imap_user is this account's when neither its URLs nor its hooks name one,
+        # or when it names the account's own user; another value is another account's
+        if not any(ref.url is not None and ref.url.user for ref in server.refs) and hook_user(server, found) is None:
+            _set_or_add(rewrite, found, "imap_user", target.username, anchor)
+        else:
+            for setting in found.settings.get("imap_user", []):
+                value = setting.assignment.value
+                if value is not None and value.value == account.incoming.username:
+                    rewrite.set_value(setting.file, value, target.username)
     if "auth" in target.values or server.kind == "pop":  # a POP setup's IMAP methods, if any, are the new account's
         for setting in found.settings.get(f"{prefix}_authenticators", []):
             value = setting.assignment.value
@@ -144,16 +161,36 @@ def _relative(ref: Ref, renames: dict[str, str]) -> Optional[str]:
     return None
 
 
-def _pattern(text: str, old_host: str, new_host: str, scheme: str) -> str:
-    """A hook's regular expression naming the new server: scheme, host, and no INBOX level after it."""
-    escaped = re.escape(old_host).replace(r"\.", r"\\?\.")
+def _pattern(text: str, old_host: str, new_host: str, scheme: str, rename: Callable[[str], str]) -> tuple[str, bool]:
+    """A hook's regular expression naming the new server (scheme, host), and its folder part matching
+    the folders' new names; ``False`` when that part could not be rewritten exactly (it is kept)."""
+    start = folder_start(text, old_host)
+    head, part = (text, "") if start is None else (text[:start], text[start:])
+    new_part = renamed_part(part, rename) if part else part
 
     def host(match: re.Match) -> str:
-        written = new_host.replace(".", "\\.") if "\\." in match.group(1) else new_host
-        return written + ("/" if match.group(2) else "")
+        return new_host.replace(".", "\\.") if "\\." in match.group() else new_host
 
-    text = re.sub(rf"(?i)({escaped})(/INBOX\\?[./])?", host, text)
-    return re.sub(r"(?i)\b(imap|pop)s?(?=://)", scheme, text)
+    head = re.sub(host_pattern(old_host), host, head)
+    head = re.sub(r"(?i)\b(imap|pop)s?(?=://)", scheme, head)
+    return head + (part if new_part is None else new_part), new_part is not None
+
+
+def renamer(renames: dict[str, str]) -> Callable[[str], str]:
+    """The rule's answer for any folder name, learnt from its answers for the account's folders:
+    which INBOX prefixes go, and which separators change."""
+    prefixes = {old[:6].upper() for old, new in renames.items() if old[:6].upper() in ("INBOX.", "INBOX/")}
+    separators = {a: b for old, new in renames.items() if old[:6].upper() in prefixes and len(old) == len(new) + 6
+                  for a, b in zip(old[6:], new) if a != b}
+
+    def rename(name: str) -> str:
+        if name in renames:
+            return renames[name]
+        if name[:6].upper() in prefixes and len(name) > 6:
+            return "".join(separators.get(char, char) for char in name[6:])
+        return name
+
+    return rename
 
 
 def _anchor(found: Findings, server: Server) -> Optional[Setting]:
@@ -163,11 +200,11 @@ def _anchor(found: Findings, server: Server) -> Optional[Setting]:
     return folder_setting(found.settings, server.host) or next(iter(reversed(found.settings.get("pop_host", []))), None)
 
 
-def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, anchor: Optional[Setting], add: bool) -> None:
+def _set_or_add(rewrite: MuttRewrite, found: Findings, name: str, value: str, anchor: Optional[Setting]) -> None:
     settings = [s for s in found.settings.get(name, []) if s.assignment.value is not None]
     for setting in settings:
         rewrite.set_value(setting.file, setting.assignment.value, value)  # type: ignore[arg-type]
-    if not settings and add:
+    if not settings:
         _add(rewrite, anchor, f'set {name}="{value}"')
 
 
@@ -212,17 +249,19 @@ def _rename(rewrite: MuttRewrite, setting: Setting, new: str) -> None:
     rewrite.set_value(setting.file, setting.assignment.target, new)
 
 
-def _replace_pop(rewrite: MuttRewrite, found: Findings, anchor: Optional[Setting], target: _Target,
+def _replace_pop(rewrite: MuttRewrite, found: Findings, account: Account, target: _Target,
                  changes: list[Change]) -> None:
     """POP settings become the IMAP ones, in place: pop_host -> folder, pop_user/pop_pass -> imap_*."""
     removing_password = any(c.field == "incoming.password" for c in changes)
     user, scheme = target.username, target.scheme
     url = Url(scheme, user, None, target.host, target.port if target.port != DEFAULT_PORTS[scheme] else None, "")
-    for setting in found.settings.get("pop_host", []):
-        if setting.assignment.value is not None:
-            _rename(rewrite, setting, "folder")
-            rewrite.set_value(setting.file, setting.assignment.value, str(url))
-            _add(rewrite, setting, 'set spoolfile="+INBOX"')
+    hosts = [setting for setting in found.settings.get("pop_host", []) if setting.assignment.value is not None]
+    for setting in hosts:
+        _rename(rewrite, setting, "folder")
+        rewrite.set_value(setting.file, setting.assignment.value, str(url))  # type: ignore[arg-type]
+        _add(rewrite, setting, 'set spoolfile="+INBOX"')
+    if hosts:
+        keep_after(rewrite, found, hosts, account.key)
     for setting in found.settings.get("pop_user", []):
         _rename(rewrite, setting, "imap_user")
         if setting.assignment.value is not None and user is not None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 from typing import Iterator
 from typing import NamedTuple
 from typing import Optional
 
+from migrate.model import Note
 from parsers.mutt.config import Setup
 from parsers.mutt.lexer import Assignment
 from parsers.mutt.lexer import Command
@@ -21,6 +23,8 @@ from parsers.mutt.lexer import tokenize
 from parsers.mutt.urls import Url
 from parsers.mutt.urls import parse_url
 
+#: Variables whose value names a server, or a mailbox that may be on one.
+SERVER_VARIABLES = frozenset({"pop_host", "folder", "spoolfile", "spool_file", "smtp_url"})
 PATH_VARIABLES = frozenset({"folder", "spoolfile", "spool_file", "record", "postponed", "trash", "mbox", "smtp_url"})
 MAILBOX_COMMANDS = frozenset({"mailboxes", "unmailboxes", "subscribe-to", "unsubscribe-from", "sidebar_whitelist",
                               "unsidebar_whitelist"})
@@ -46,6 +50,11 @@ class Ref:
     base: Optional[Url]  #: for ``=``/``+`` names: ``$folder`` at that point, when it is a URL
     pattern: bool = False  #: a hook's regular expression
     owner: Optional[str] = None  #: for a setting inside a hook: the host its pattern names
+    at: int = 0  #: the place of its command in mutt's order
+    folder: Optional[str] = None  #: for ``=``/``+`` names: ``$folder`` at that point as written
+    folder_at: int = -1  #: where that ``$folder`` was set in mutt's order (-1: mutt's default)
+    #: expanded when it runs (a macro, a hook command that did not set its own ``$folder``), against the last ``$folder``
+    runtime: bool = False
 
     @property
     def server(self) -> Optional[Url]:
@@ -67,6 +76,22 @@ class Setting:
     file: str
     command: Command
     assignment: Assignment
+    at: int = 0  #: the place of its command in mutt's order
+
+
+@dataclasses.dataclass
+class Folder:
+    """``$folder`` as mutt has it at one point of the setup."""
+
+    url: Optional[Url] = None  #: when it is a server's
+    local: Optional[str] = "~/Mail"  #: when it is a local folder (mutt's default), as written
+    written: Optional[str] = "~/Mail"  #: its value as written, server's or local
+    own: bool = False  #: set by the hook command being read
+    at: int = -1  #: the place in mutt's order of the command that set it; -1: mutt's default
+
+    def assign(self, value: Optional[str], at: int) -> None:
+        self.url, self.written, self.at = parse_url(value or ""), value, at
+        self.local = value if self.url is None and value and value[0] in "~/" else None
 
 
 @dataclasses.dataclass
@@ -74,6 +99,7 @@ class Findings:
     refs: list[Ref] = dataclasses.field(default_factory=list)
     settings: dict[str, list[Setting]] = dataclasses.field(default_factory=dict)  #: global ``set``s by variable
     commands: list[tuple[str, Command]] = dataclasses.field(default_factory=list)  #: every command, in order
+    notes: list[Note] = dataclasses.field(default_factory=list)  #: about the setup as a whole
 
     def value(self, name: str) -> Optional[str]:
         """The variable's last static value set outside hooks; ``"yes"``/``"no"`` for booleans."""
@@ -88,20 +114,32 @@ class Findings:
 
 def find(setup: Setup) -> Findings:
     found = Findings()
-    folder: list[Optional[Url]] = [None]
-    for file, number in setup.order:
-        command = setup.muttrcs[file].commands[number]
+    folder = Folder()
+    for at, (file, number) in enumerate(setup.order):
+        muttrc = setup.muttrcs[file]
+        command = muttrc.commands[number]
         found.commands.append((file, command))
-        found.refs += _refs(file, command, folder, inner=None)
+        unknown: list[tuple[Word, str]] = []
+        found.refs += [dataclasses.replace(ref, at=at)
+                       for ref in _refs(file, command, folder, None, unknown, lambda word: muttrc.tokens[word.index].text)]
+        for word, written in unknown:
+            line = muttrc.position(word.index)[0]
+            found.notes.append(Note("", "mutt", f"{file}, line {line}: {written} takes its server from a variable or a"
+                                                " command when mutt reads it; not migrated, check it by hand"))
         for assignment in command.assignments:
-            found.settings.setdefault(assignment.name, []).append(Setting(file, command, assignment))
+            found.settings.setdefault(assignment.name, []).append(Setting(file, command, assignment, at))
             if assignment.name == "folder" and assignment.value is not None:
-                folder[0] = parse_url(assignment.value.value or "")
-            elif assignment.name == "pop_host" and assignment.value is not None and assignment.value.value:
-                # migrating turns pop_host into $folder: read what follows against it already
-                value = assignment.value.value
-                folder[0] = parse_url(value if "://" in value else "pop://" + value)
+                folder.assign(assignment.value.value, at)
+    found.refs = [_at_the_end(ref, folder) if ref.runtime and ref.url is None else ref for ref in found.refs]
+    found.refs = [ref for ref in found.refs if ref.folder is not None or ref.url is not None or ref.context == "imap_user"
+                  or ref.pattern]
     return found
+
+
+def _at_the_end(ref: Ref, folder: Folder) -> Ref:
+    """A name expanded when it runs reads ``$folder`` as the whole setup leaves it."""
+    known = folder.url is not None or folder.local is not None
+    return dataclasses.replace(ref, base=folder.url, folder=folder.written if known else None, folder_at=folder.at)
 
 
 class _Inner(NamedTuple):
@@ -113,29 +151,37 @@ class _Inner(NamedTuple):
     owner: Optional[str]  #: the host the hook's pattern names
 
 
-def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optional[_Inner]) -> Iterator[Ref]:
+def _refs(file: str, command: Command, folder: Folder, inner: Optional[_Inner],
+          unknown: list[tuple[Word, str]], written: Callable[[Word], str]) -> Iterator[Ref]:
+    """The names in ``command``.  A word whose server mutt only knows when it reads it (a
+    ``$variable``, a backtick) goes to ``unknown``, as written: the file's word that holds it."""
     def ref(word: Word, start: int = 0, end: Optional[int] = None, context: str = "", pattern: bool = False) -> Optional[Ref]:
         if word.value is None:
+            if context in SERVER_VARIABLES or "://" in written(word):
+                unknown.append((word if inner is None else inner.word, written(word)))
             return None
         text = word.value[start:end]
         url = parse_url(text)
         user_setting = context == "imap_user" and inner is not None and inner.owner is not None
-        if url is None and not pattern and not user_setting and not (text[:1] in "=+" and folder[0] is not None):
+        runtime = context == "macro" or (inner is not None and not folder.own)
+        if url is None and not pattern and not user_setting and not (
+                text[:1] in "=+" and (runtime or (folder.url or folder.local) is not None)):
             return None
         if inner is None:
             outer, span, quote = word, (start, start + len(text)), None
         else:  # the whole inner word is replaced, quoted as it was
             offset = inner.offsets[word.index]
             outer, span, quote = inner.word, (offset, offset + inner.lengths[word.index]), word.quote
-        base = folder[0] if url is None and not user_setting else None
+        base = folder.url if url is None and not user_setting else None
         return Ref(file, outer, span[0], span[1], quote, text, context or command.name, url, base, pattern,
-                   inner.owner if inner is not None else None)
+                   inner.owner if inner is not None else None, runtime=runtime,
+                   folder=folder.written if url is None and not user_setting else None, folder_at=folder.at)
 
     candidates: list[Optional[Ref]] = []
     if command.assignments:
         for assignment in command.assignments:
-            if assignment.value is not None and (assignment.name in PATH_VARIABLES or assignment.name.startswith("my_")
-                                                 or assignment.name == "imap_user"):
+            if assignment.value is not None and (assignment.name in PATH_VARIABLES | SERVER_VARIABLES
+                                                 or assignment.name.startswith("my_") or assignment.name == "imap_user"):
                 candidates.append(ref(assignment.value, context=assignment.name))
     elif command.name in MAILBOX_COMMANDS:
         skip = False
@@ -158,8 +204,14 @@ def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optio
             offsets = [sum(lengths[:i]) for i in range(len(lengths))]
             owner = next((parse_url(w.value or "") for w in command.args[:-1] if parse_url(w.value or "")), None)
             host = owner.host.replace("\\", "").lower() if owner else None
+            in_hook = dataclasses.replace(folder)  # what the hook's own commands set, they read against
             for sub in commands:
-                candidates += list(_refs(file, sub, folder, _Inner(body, offsets, lengths, host)))
+                candidates += list(_refs(file, sub, in_hook, _Inner(body, offsets, lengths, host), unknown,
+                                         lambda w: body.value[offsets[w.index] : offsets[w.index] + lengths[w.index]]))
+                for assignment in sub.assignments:
+                    if assignment.name == "folder" and assignment.value is not None:
+                        in_hook.assign(assignment.value.value, in_hook.at)
+                        in_hook.own = True
     elif command.name in ("macro", "push") and command.args and inner is None:
         sequence = command.args[2] if command.name == "macro" and len(command.args) > 2 else command.args[0]
         for match in _MACRO_FOLDER.finditer(sequence.value or ""):
@@ -168,4 +220,4 @@ def _refs(file: str, command: Command, folder: list[Optional[Url]], inner: Optio
 
 
 def _names_a_server(word: Word) -> bool:
-    return word.value is not None and "://" in word.value
+    return word.value is None or "://" in word.value

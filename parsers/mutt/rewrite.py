@@ -1,8 +1,10 @@
 """Neutral changes made in muttrc syntax: names replaced where they stand, settings added by the folder line.
 
-A name inside a hook command or a macro is replaced inside its word, which is
-then written back in its own quotes.  A setting that must go is commented out
-when it had its line to itself, else taken out of its ``set``.
+A name inside a hook command or a macro is replaced inside its word.  Only the
+characters of a value that change are written again, each in the quotes it
+stands in, so continued lines, escapes and the rest of a hook's command stay
+as written.  A setting that must go is commented out when it had its line to
+itself, else taken out of its ``set``.
 """
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ from migrate.model import Note
 from parsers.mutt.config import MuttFile
 from parsers.mutt.config import Setup
 from parsers.mutt.lexer import Command
+from parsers.mutt.lexer import Span
 from parsers.mutt.lexer import Word
+from parsers.mutt.lexer import spell
 from parsers.mutt.references import Ref
 from parsers.mutt.references import Setting
 
 _BARE = re.compile(r"[^\s;#\"'\\`$]+")
+_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e", "\f": "\\f"}
 
 
 def quote(value: str, style: str) -> str:
@@ -34,31 +39,99 @@ def quote(value: str, style: str) -> str:
     return f'"{escaped}"'
 
 
+def _written(text: str, quote_mark: str) -> Optional[str]:
+    """``text`` as it must be written at a place inside ``quote_mark`` (``""``: bare), or ``None``
+    when those quotes cannot hold it."""
+    if quote_mark == "'":
+        return None if re.search(r"['\r\n]", text) else text
+    special = r'[\\"$`]' if quote_mark == '"' else r"[\s;#\"'\\`$]"
+
+    def one(match: re.Match) -> str:
+        char = match.group()
+        if char in _CONTROLS:
+            return _CONTROLS[char]
+        return f"\\{ord(char):03o}" if ord(char) < 32 else "\\" + char
+
+    return re.sub(rf"{special}|[\x00-\x1f]", one, text)
+
+
+def _trimmed(old: str, new: str) -> tuple[int, int, str]:
+    """The part of ``old`` that really changes: (start, end, its new text)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, len(old) - tail, new[head : len(new) - tail]
+
+
+def _spliced(source: str, spans: list[Span], start: int, end: int, text: str) -> Optional[str]:
+    """``source`` with the value's characters ``start:end`` written as ``text``; ``None`` when
+    they cross a quote or the quotes there cannot hold ``text``."""
+    if start < end:
+        first, last = spans[start], spans[end - 1]
+        if first.quote != last.quote:
+            return None
+        where, mark = (first.start, last.end), first.quote
+    elif start > 0:
+        where, mark = (spans[start - 1].end, spans[start - 1].end), spans[start - 1].quote
+    elif spans:
+        where, mark = (spans[0].start, spans[0].start), spans[0].quote
+    else:
+        return None
+    written = _written(text, mark)
+    return None if written is None else source[: where[0]] + written + source[where[1] :]
+
+
+def respell(source: str, splices: dict[tuple[int, int], str]) -> str:
+    """The word written ``source`` with parts of its value replaced (``(start, end) -> text``,
+    not overlapping), touching only the characters that change."""
+    value, spans = spell(source)
+    old = value or ""
+    new = old
+    for (start, end), text in sorted(splices.items(), reverse=True):
+        new = new[:start] + text + new[end:]
+    written: Optional[str] = source
+    for (start, end), text in sorted(splices.items(), reverse=True):
+        head, tail, text = _trimmed(old[start:end], text)
+        if head == tail and not text or written is None:
+            continue
+        written = _spliced(written, spans, start + head, start + tail, text)
+    if written is None:
+        return quote(new, next((span.quote for span in spans if span.quote), ""))
+    return written
+
+
 class MuttRewrite:
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
         self.splices: dict[tuple[str, int], dict[tuple[int, int], str]] = defaultdict(dict)
-        self.words: dict[tuple[str, int], Word] = {}
         self.removed: dict[str, set[int]] = defaultdict(set)
         self.commented: dict[str, set[int]] = defaultdict(set)
         self.added: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.dropped: set[tuple[str, int]] = set()  #: (file, first token) of assignments taken out
         self.drops: dict[tuple[str, int], Command] = {}
         self.added_settings: set[str] = set()
+        self.migrating: set[str] = set()  #: hosts of the servers being migrated
         self.notes: list[Note] = []
 
     def replace(self, ref: Ref, new_text: str) -> None:
         """Put ``new_text`` where ``ref`` stands."""
         if new_text == ref.text:
             return
-        text = quote(new_text, ref.inner_quote) if ref.inner_quote is not None else new_text
+        text = new_text
+        if ref.inner_quote is not None:  # a whole word of a hook's command, written inside the outer word
+            text = respell((ref.word.value or "")[ref.start : ref.end], {(0, len(ref.text)): new_text})
         self.splices[(ref.file, ref.word.index)][(ref.start, ref.end)] = text
-        self.words[(ref.file, ref.word.index)] = ref.word
 
     def set_value(self, file: str, word: Word, value: str) -> None:
-        if word.value != value:
+        """Give ``word`` a new value; a word mutt builds when it reads it (``$x``, a backtick) is never written."""
+        if word.value is not None and word.value != value:
             self.splices[(file, word.index)][(0, len(word.value or ""))] = value
-            self.words[(file, word.index)] = word
+
+    def rename_command(self, file: str, command: Command, name: str) -> None:
+        self.set_value(file, Word(command.first, command.name, ""), name)
 
     def drop(self, setting: Setting) -> None:
         """Take an assignment out: the line is commented out when nothing else is left on it."""
@@ -99,21 +172,25 @@ class MuttRewrite:
         for (file, index), splices in self.splices.items():
             if file != name or index in self.removed[name]:
                 continue
-            word = self.words[(file, index)]
-            value = word.value or ""
-            for (start, end), text in sorted(splices.items(), reverse=True):
-                value = value[:start] + text + value[end:]
-            edits.append(Edit(index, index + 1, quote(value, word.quote)))
+            edits.append(Edit(index, index + 1, respell(muttrc.tokens[index].text, splices)))
         removed = sorted(self.removed[name])
         edits += [Edit(i, i + 1, "") for i in removed]
-        newline = muttrc.newline
         for (file, end), lines in self.added.items():  # new lines first: a comment mark belongs to the line after
             if file == name:
+                newline = _newline_before(muttrc, end)
                 lead = newline if end == len(muttrc.tokens) and not muttrc.render().endswith("\n") else ""
                 edits.append(Edit(end, end, lead + "".join(line + newline for line in lines)))
         for start in self.commented[name]:
             edits.append(Edit(start, start, "# "))
         return _merge(edits)
+
+
+def _newline_before(muttrc: MuttFile, end: int) -> str:
+    """The line ending of the line a new line follows (mutt ends lines only at LF; a lone CR is a space)."""
+    ending = muttrc.tokens[end - 1] if end else None
+    if ending is not None and ending.kind == "NL":
+        return ending.text
+    return "\r\n" if muttrc.newline == "\r\n" else "\n"
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:
