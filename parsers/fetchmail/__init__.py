@@ -26,7 +26,7 @@ from migrate.plugins import read_required
 from parsers.fetchmail import accounts as neutral
 from parsers.fetchmail.changes import HANDLERS
 from parsers.fetchmail.changes import encrypt
-from parsers.fetchmail.changes import note_login_prefix
+from parsers.fetchmail.changes import drop_login_prefix
 from parsers.fetchmail.grammar import SECRET_OPTIONS
 from parsers.fetchmail.grammar import Entry
 from parsers.fetchmail.grammar import parse
@@ -77,7 +77,7 @@ class FetchmailParser(Parser):
             edit = AccountRewrite(rewrite, scopes[key], by_key[key], mine, targets.get(scopes[key].entry.first, ""))
             for change in mine:
                 HANDLERS[change.field](edit, change)
-            note_login_prefix(edit)
+            drop_login_prefix(edit)
         for key, scope in scopes.items():  # users of a poll whose port moved follow it
             target = targets.get(scope.entry.first)
             if target and not any(c.account == key and c.field == "incoming.security" for c in changes):

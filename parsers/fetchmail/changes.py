@@ -137,25 +137,30 @@ def auth(edit: AccountRewrite, change: Change) -> None:
 
 
 def username(edit: AccountRewrite, change: Change) -> None:
+    _write_login(edit, str(change.new))
+
+
+def _write_login(edit: AccountRewrite, login: str) -> None:
     user = edit.scope.user
-    login = login_prefix(edit) + str(change.new)
     if user is not None and user.remote is not None:
         edit.rewrite.replace(user.remote, login)
     else:
         edit.rewrite.add(edit.server_end, "userdef", f"user {quote(login, preferred_quote(edit))}")
 
 
-def login_prefix(edit: AccountRewrite) -> str:
-    """A mode prefix of the remote name (``recent:``), kept in front of whatever name it gets."""
+def drop_login_prefix(edit: AccountRewrite) -> None:
+    """A POP mode prefix of the remote name (``recent:``) means nothing to the service's IMAP: the name stays alone.
+
+    A changed name is written without it already; an unchanged one is written again without it.
+    """
     remote = remote_name(edit.scope, edit.tokens)
-    return split_login(remote)[0] if remote is not None else ""
-
-
-def note_login_prefix(edit: AccountRewrite) -> None:
-    prefix = login_prefix(edit)
-    if prefix:
-        edit.note(f"{prefix!r} kept in front of the user name: it asks Gmail's POP server for its recent mode and"
-                  " is not part of the name; the service's IMAP login is the name alone, remove it if refused")
+    prefix, name = split_login(remote) if remote is not None else ("", "")
+    if not prefix:
+        return
+    if not any(change.field == "incoming.username" for change in edit.changes):
+        _write_login(edit, name)
+    edit.note(f"{prefix!r} dropped from the user name: it asked a POP server (Gmail's) for its recent mode;"
+              " the service's IMAP login is the name alone")
 
 
 def folder(edit: AccountRewrite, change: Change) -> None:

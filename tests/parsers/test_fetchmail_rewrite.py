@@ -102,18 +102,24 @@ def test_no_live_daemon(tmp_path: Path, content: str) -> None:
     assert PARSER.live(tmp_path / ".fetchmailrc") is None
 
 
-def test_recent_prefix_stays_in_front_of_the_suffixed_name(tmp_path: Path) -> None:
+def test_recent_prefix_goes_and_the_name_is_suffixed(tmp_path: Path) -> None:
     plan = plan_data(b"poll imap.lboro.ac.uk proto imap user 'recent:LBORO\\\\jdoe' there ssl\n", PARSER, load_policy(), "rc")
     out = plan.only.after.render()
-    assert out == "poll staff-mail.lboro.ac.uk proto imap auth password user 'recent:jdoe@lboro.ac.uk' there ssl\n"
-    assert fetchmail_dump(out.encode(), tmp_path)["servers"][0]["users"][0]["remote"] == "recent:jdoe@lboro.ac.uk"
+    assert out == "poll staff-mail.lboro.ac.uk proto imap auth password user 'jdoe@lboro.ac.uk' there ssl\n"
+    assert fetchmail_dump(out.encode(), tmp_path)["servers"][0]["users"][0]["remote"] == "jdoe@lboro.ac.uk"
     assert [c.new for c in plan.changes if c.field == "incoming.username"] == ["jdoe@lboro.ac.uk"]
-    assert any("'recent:' kept in front of the user name" in note.message for note in plan.notes)
+    assert any("'recent:' dropped from the user name" in note.message for note in plan.notes)
 
 
-def test_recent_prefix_of_a_defaults_user_is_kept_in_the_polls_own_user() -> None:
+def test_recent_prefix_of_a_name_already_suffixed_goes_too() -> None:
+    out = migrate("poll pop.lboro.ac.uk proto pop3 user 'Recent:jdoe@lboro.ac.uk' there\n")
+    assert "user 'jdoe@lboro.ac.uk' there" in out and "ecent:" not in out
+
+
+def test_recent_prefix_of_a_defaults_user_goes_in_the_polls_own_user() -> None:
     out = migrate("defaults user 'recent:ccano'\npoll imap.lboro.ac.uk proto imap\n")
-    assert "user 'recent:ccano@lboro.ac.uk'" in out.splitlines()[1]
+    assert out.splitlines()[0] == "defaults user 'recent:ccano'"
+    assert "user 'ccano@lboro.ac.uk'" in out.splitlines()[1]
 
 
 def test_gmail_in_recent_mode_is_left_alone() -> None:
