@@ -12,6 +12,7 @@ from parsers.thunderbird import uris
 from parsers.thunderbird.accounts import AUTH_METHOD
 from parsers.thunderbird.accounts import SMTP_KEY_NAMES
 from parsers.thunderbird.accounts import SOCKET_TYPE
+from parsers.thunderbird.accounts import host_and_port
 from parsers.thunderbird.accounts import MailAccount
 from parsers.thunderbird.accounts import number
 from parsers.thunderbird.accounts import outgoing_key
@@ -146,10 +147,27 @@ def replace_pop(
     for name, value in (("name", f"{old_name} (old POP mail)"), ("login_at_startup", False), ("check_new_mail", False),
                         ("download_on_biff", False), ("mailmigrate.replaced_by", new_account)):
         editor.set(f"{old_branch}.{name}", value)
+    if _split_host_and_port(editor, old_branch, profile.server(mail.server, "hostname")):
+        notes.append(Note(account.key, "thunderbird", f"the old POP account's server name {incoming.host}:{incoming.port}"
+                          " is written as host and port apart: current Thunderbird cannot load the account otherwise"))
     notes.append(Note(account.key, "thunderbird", (
         f"Thunderbird will show a new IMAP account {user!r} (the default if the old one was) next to"
         f" {old_name + ' (old POP mail)'!r}, which keeps all mail already downloaded and is no longer checked;"
         " its filters stay with the old account")))
+
+
+def _split_host_and_port(editor: PrefsEditor, branch: str, hostname: object) -> bool:
+    """A Netscape-era ``host:port`` name written as Thunderbird writes it, the port in its own pref.
+
+    Thunderbird 153 loops on such a name and leaves the account out, and every account after it
+    in the list (the new IMAP one included); the port in the name is the one the account used.
+    """
+    host, port = host_and_port(hostname)
+    if port is None:
+        return False
+    editor.set(f"{branch}.hostname", host)
+    editor.set(f"{branch}.port", port)
+    return True
 
 
 def _unused(names: set[str], prefix: str, start: int = 1) -> str:
