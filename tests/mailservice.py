@@ -139,14 +139,26 @@ def wait_for(address: str, port: int, seconds: float = 20.0) -> None:
 
 
 def make_certificate(folder: Path) -> Path:
-    """A self-signed certificate for the new service's address; returns the file to trust.
+    """A test authority and the new service's certificate, signed by it; returns the authority's, to trust.
 
-    The address is also a DNS name in it: fetchmail matches the name it was given against those.
+    The address is also a DNS name in it: fetchmail matches the name it was given against those.  A
+    self-signed server certificate would not do: Thunderbird (mozilla::pkix) refuses an authority's
+    certificate as a server's.
     """
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={NEW_ADDRESS}",
-                    "-addext", f"subjectAltName=IP:{NEW_ADDRESS},DNS:{NEW_ADDRESS}", "-keyout", str(folder / "key.pem"),
-                    "-out", str(folder / "cert.pem")], check=True, capture_output=True)
-    return folder / "cert.pem"
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mailmigrate test authority",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout", str(folder / "ca-key.pem"), "-out", str(folder / "ca.pem"))
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={NEW_ADDRESS}", "-keyout", str(folder / "key.pem"),
+            "-out", str(folder / "cert.csr"))
+    (folder / "cert.ext").write_text(f"subjectAltName=IP:{NEW_ADDRESS},DNS:{NEW_ADDRESS}\nbasicConstraints=CA:FALSE\n"
+                                     "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", str(folder / "cert.csr"), "-CA", str(folder / "ca.pem"), "-CAkey",
+            str(folder / "ca-key.pem"), "-CAcreateserial", "-days", "2", "-extfile", str(folder / "cert.ext"),
+            "-out", str(folder / "cert.pem"))
+    return folder / "ca.pem"
 
 
 def message(subject: str, to: str) -> bytes:

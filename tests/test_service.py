@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -23,6 +24,8 @@ from tests.conftest import SAMPLES
 from tests.mailservice import NEW_ADDRESS
 from tests.mailservice import OLD_ADDRESS
 from tests.oracles import require
+from tests.thunderbird_oracle import run_thunderbird
+from tests.thunderbird_oracle import trust_certificate
 
 #: aiosmtpd warns about AUTH on its SSL port, which it does not count as TLS (see tests/mailservice.py)
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -232,3 +235,29 @@ def test_verify_names_each_failure_kind_across_the_originals(service: Service, t
     assert "connect pop3 127.0.0.2:110 (none): connection refused" in seen  # POP refused
     assert "[PRIVACYREQUIRED] Plaintext authentication disallowed" in seen  # no TLS
     assert "imap login ccano: [AUTHENTICATIONFAILED]" in seen  # short username
+
+
+@pytest.mark.oracle
+def test_thunderbird_itself_logs_in_lists_the_folders_and_sends_with_a_migrated_profile(
+        service: Service, tmp_path: Path, capsys) -> None:
+    profile = on_the_service(SAMPLES / "thunderbird" / "imap-inbox-folders", tmp_path / "profiles")
+    for expected in profile.rglob("*.expected"):
+        expected.unlink()
+    migrate(service, profile, tmp_path, capsys)
+    trust_certificate(profile, service.cafile)  # what only the person at the keyboard adds, with the password
+    message = tmp_path / "message.eml"
+    message.write_bytes(b"From: C. Cano <ccano@lboro.ac.uk>\r\nTo: someone@example.org\r\n"
+                        b"Subject: sent by Thunderbird through the new service\r\n\r\nHello.\r\n")
+    before = len(service.submission.received)
+    answer = run_thunderbird(profile, tmp_path, "login", timeout=120, host=NEW_ADDRESS, password=PASSWORD,
+                             send_to="someone@example.org", message=str(message))
+    assert isinstance(answer, dict) and PASSWORD not in repr(answer)
+    (login,) = answer["logins"]
+    assert login["username"] == "ccano@lboro.ac.uk" and login["status"] == 0, login
+    folders = {unquote(uri.rsplit("/", 1)[1]) for uri in login["folders"]}
+    assert {"Sent Items", "Drafts", "Lists"} <= folders, login["folders"]
+    assert not any("/INBOX/" in uri for uri in login["folders"])  # all at the top level, none under INBOX
+    assert login["sent"] == {"status": 0, "error": None}, login
+    sender, recipients, data = service.submission.received[before]
+    assert sender == "C.Cano@lboro.ac.uk" and recipients == ["someone@example.org"]
+    assert b"Subject: sent by Thunderbird through the new service" in data

@@ -8,12 +8,15 @@ folder (root in CI); elsewhere the tests skip with the reason.
 """
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from typing import Iterator
 from typing import Optional
 from urllib.parse import unquote
 from urllib.parse import urlsplit
@@ -58,9 +61,8 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def run_thunderbird(profile: Path, workdir: Path, mode: str, timeout: float = 90, **env: str) -> object:
-    """Start Thunderbird on ``profile`` (used as it is) in ``mode`` and return the script's answer."""
-    folder = install_oracle()
+def _command(folder: Path, profile: Path, workdir: Path, mode: str, env: dict) -> tuple[list[str], dict, Path]:
+    """The command line, environment and working folder of Thunderbird on ``profile`` (its stale locks gone)."""
     home = workdir / "thunderbird-home"
     home.mkdir(exist_ok=True)
     for lock in ("lock", ".parentlock"):
@@ -70,8 +72,29 @@ def run_thunderbird(profile: Path, workdir: Path, mode: str, timeout: float = 90
                  "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config"), "LC_ALL": "C.UTF-8",
                  "MOZ_CRASHREPORTER_DISABLE": "1", "MAILMIGRATE_TB_ORACLE": mode,
                  **{f"MAILMIGRATE_TB_{name.upper()}": value for name, value in env.items()}}
-    done = subprocess.run([str(folder / "thunderbird"), "--headless", "--no-remote", "--profile", str(profile)],
-                          capture_output=True, env=variables, timeout=timeout, cwd=home)
+    return [str(folder / "thunderbird"), "--headless", "--no-remote", "--profile", str(profile)], variables, home
+
+
+@contextlib.contextmanager
+def running_thunderbird(profile: Path, workdir: Path) -> Iterator[subprocess.Popen]:
+    """Thunderbird really running on ``profile`` (no oracle script) until the block ends."""
+    command, variables, home = _command(install_folder(), profile, workdir, "", {})
+    process = subprocess.Popen(command, env=variables, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (profile / "lock").is_symlink():
+            assert process.poll() is None and time.monotonic() < deadline, "Thunderbird did not take the profile's lock"
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def run_thunderbird(profile: Path, workdir: Path, mode: str, timeout: float = 90, **env: str) -> object:
+    """Start Thunderbird on ``profile`` (used as it is) in ``mode`` and return the script's answer."""
+    command, variables, home = _command(install_oracle(), profile, workdir, mode, env)
+    done = subprocess.run(command, capture_output=True, env=variables, timeout=timeout, cwd=home)
     for line in done.stdout.decode("utf-8", "surrogateescape").split("\n"):  # not splitlines: values hold \x1c, \x85...
         if line.startswith(_MARK):
             answer = json.loads(line[len(_MARK):])
@@ -129,7 +152,11 @@ def _relative(value: object, root: str) -> object:
 
 
 def server_host(server: dict) -> str:
-    return (urlsplit(server["uri"]).hostname or "").lower()
+    return (server["host"] or "").lower()
+
+
+def uri_host(uri: str) -> str:
+    return (urlsplit(uri).hostname or "").lower()
 
 
 def folder_path(uri: Optional[str]) -> Optional[str]:
@@ -165,7 +192,7 @@ def _imap_problems(where: str, server: dict, policy) -> list[str]:
     if server.get("serverDirectory"):
         problems.append(f"{where}: server directory {server['serverDirectory']!r}")
     for target in (t for f in server["filters"] for t in f["targets"] if t.startswith("imap:")):
-        if server_host({"uri": target}) == policy.incoming.host and _is_inbox_nested(target):
+        if uri_host(target) == policy.incoming.host and _is_inbox_nested(target):
             problems.append(f"{where}: filter target {target} still under INBOX")
     return problems
 
@@ -207,7 +234,7 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
                 service_identities.append(identity)
                 for role in ("fcc", "drafts", "archives", "templates"):
                     uri = identity[role]
-                    if uri and uri.startswith("imap:") and server_host({"uri": uri}) == policy.incoming.host and _is_inbox_nested(uri):
+                    if uri and uri.startswith("imap:") and uri_host(uri) == policy.incoming.host and _is_inbox_nested(uri):
                         problems.append(f"identity {identity['key']}: {role} folder {uri} still under INBOX")
         elif account != was:
             problems.append(f"account {key} of another service changed: {was} -> {account}")
@@ -243,3 +270,13 @@ def _retired_pop_problems(where: str, was: dict, account: dict) -> list[str]:
     if server["filters"] != old["filters"]:
         problems.append(f"{where}: its filters changed")
     return problems
+
+
+def trust_certificate(profile: Path, cafile: Path) -> None:
+    """Add a test authority to the profile's own certificate database, as a person would import it."""
+    certutil = require("certutil")
+    database = f"sql:{profile}"
+    if not (profile / "cert9.db").exists():
+        subprocess.run([certutil, "-N", "--empty-password", "-d", database], check=True, capture_output=True)
+    subprocess.run([certutil, "-A", "-d", database, "-n", "mailmigrate test authority", "-t", "C,,", "-i", str(cafile)],
+                   check=True, capture_output=True)
