@@ -202,8 +202,10 @@ def _outgoing_problems(where: str, smtp: dict, policy) -> list[str]:
     problems = []
     if smtp["host"].lower() != policy.outgoing.host:
         problems.append(f"{where}: host {smtp['host']}")
-    if (smtp["socketType"], smtp["port"]) not in pairs:
-        problems.append(f"{where}: socketType {smtp['socketType']} on port {smtp['port']}")
+    # port 0 is the default: Thunderbird's SmtpClient connects to 465 over SSL, else to 587
+    port = smtp["port"] or (465 if smtp["socketType"] == SSL else 587)
+    if (smtp["socketType"], port) not in pairs:
+        problems.append(f"{where}: socketType {smtp['socketType']} on port {port}")
     if smtp["authMethod"] != PLAIN_PASSWORD:
         problems.append(f"{where}: authMethod {smtp['authMethod']}")
     if not _service_login(smtp["username"], policy):
@@ -221,13 +223,17 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
     """
     old = {account["key"]: account for account in before["accounts"]}
     new = {account["key"]: account for account in after["accounts"]}
-    problems = [f"account {key} is gone" for key in old.keys() - new.keys()]
+    outgoing = {smtp["key"]: smtp for smtp in after["outgoing"]}
+    of_service = {key for key, a in new.items() if a["server"]["type"] == "imap" and not _imap_problems("", a["server"], policy)}
+    problems = [f"account {key} is gone" for key in old.keys() - new.keys() if not _joined(old[key], new, of_service, policy)]
     service_identities = []
     for key, account in new.items():
         server, was = account["server"], old.get(key)
         if was is None or (was["server"]["type"] in ("imap", "pop3") and policy.matches(server_host(was["server"]))):
             if server["type"] == "pop3" and was is not None:
                 problems += _retired_pop_problems(f"account {key}", was, account)
+                if not _beside(was, new, of_service):
+                    problems.append(f"account {key}: no IMAP account of the service has its identities")
                 continue
             problems += _imap_problems(f"account {key}", server, policy)
             for identity in account["identities"]:
@@ -236,21 +242,21 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
                     uri = identity[role]
                     if uri and uri.startswith("imap:") and uri_host(uri) == policy.incoming.host and _is_inbox_nested(uri):
                         problems.append(f"identity {identity['key']}: {role} folder {uri} still under INBOX")
-        elif account != was:
-            problems.append(f"account {key} of another service changed: {was} -> {account}")
-    if any(a["server"]["type"] == "pop3" and policy.matches(server_host(a["server"])) for a in before["accounts"]):
-        if not any(key not in old and not _imap_problems("", a["server"], policy) for key, a in new.items()):
-            problems.append("no IMAP account of the service stands beside the converted POP account")
-    outgoing = {smtp["key"]: smtp for smtp in after["outgoing"]}
+        else:
+            # An identity of another service's account may send through the service's outgoing server.
+            sends = [i for i in account["identities"] if policy.matches(outgoing.get(i["smtpServerKey"], {}).get("host", ""))]
+            service_identities += sends
+            if _without_senders(account, sends) != _without_senders(was, sends):
+                problems.append(f"account {key} of another service changed: {was} -> {account}")
     used = {identity["smtpServerKey"] or after["defaultOutgoing"] for identity in service_identities}
-    known_before = {smtp["key"] for smtp in before["outgoing"]}
+    was = {smtp["key"]: smtp for smtp in before["outgoing"]}
     for key in sorted(k for k in used if k is not None):
-        if key in outgoing:
+        if key not in outgoing:
+            problems += [f"outgoing server {key} is gone"] if key in was else []
+        elif key not in was or policy.matches(was[key]["host"]):  # one of another service is the person's choice
             problems += _outgoing_problems(f"outgoing server {key}", outgoing[key], policy)
-        elif key in known_before:
-            problems.append(f"outgoing server {key} is gone")
     for smtp in before["outgoing"]:
-        if smtp["key"] not in used and not policy.matches(smtp["host"]) and outgoing.get(smtp["key"]) != smtp:
+        if not policy.matches(smtp["host"]) and outgoing.get(smtp["key"]) != smtp:
             problems.append(f"outgoing server {smtp['key']} of another service changed")
     default = new.get(after["defaultAccount"] or "")
     was_default = old.get(before["defaultAccount"] or "")
@@ -258,6 +264,24 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
             default is None or _imap_problems("", default["server"], policy)):
         problems.append(f"the default account {after['defaultAccount']} is not an IMAP account of the service")
     return problems
+
+
+def _joined(was: dict, new: dict, of_service: set[str], policy) -> bool:
+    """An account of the service that left the list for another of the same server, its identities with it."""
+    moved = {identity["key"] for identity in was["identities"]}
+    return policy.matches(server_host(was["server"])) and any(
+        moved <= {identity["key"] for identity in new[key]["identities"]} for key in of_service)
+
+
+def _beside(pop: dict, new: dict, of_service: set[str]) -> bool:
+    """An IMAP account of the service sends as every identity the converted POP account had."""
+    emails = {identity["email"] for identity in pop["identities"]}
+    return any(emails <= {identity["email"] for identity in new[key]["identities"]} for key in of_service)
+
+
+def _without_senders(account: dict, sends: list[dict]) -> dict:
+    keys = {identity["key"] for identity in sends}
+    return {**account, "identities": [{**i, "smtpServerKey": None} if i["key"] in keys else i for i in account["identities"]]}
 
 
 def _retired_pop_problems(where: str, was: dict, account: dict) -> list[str]:

@@ -82,8 +82,12 @@ def username_suffix(account: Account, policy: Policy) -> Iterator[Finding]:
             yield Note(
                 account.key, "username-suffix",
                 f"{side.name} username {current!r} is not of the form USER{policy.username_suffix};"
-                " left as it is, check it by hand",
+                f" {'left as it is' if endpoint.username is not None else 'set as the account logs in'}, check it by hand",
             )
+            if endpoint.username is None and side.name == "outgoing":
+                # unset, a client may send without logging in, which the service refuses
+                yield Change(account.key, "outgoing.username", None, current, "username-suffix",
+                             "the service wants every outgoing server to log in, as the account does")
         elif new != endpoint.username:
             yield Change(
                 account.key, f"{side.name}.username", endpoint.username, new,

@@ -38,12 +38,15 @@ from parsers.thunderbird.folders import server_folder
 from parsers.thunderbird.lock import in_use
 from parsers.thunderbird.logins import LoginsFile
 from parsers.thunderbird.logins import parse_logins
+from parsers.thunderbird.migration import join_holder
 from parsers.thunderbird.migration import migrate_imap
 from parsers.thunderbird.migration import migrate_smtp
 from parsers.thunderbird.migration import name_outgoing_servers
+from parsers.thunderbird.migration import port_apart
 from parsers.thunderbird.migration import replace_pop
 from parsers.thunderbird.prefs import parse_prefs
 from parsers.thunderbird.prefs_edit import PrefsEditor
+from parsers.thunderbird.servers import holders
 from parsers.thunderbird.profile import Profile
 
 
@@ -129,19 +132,29 @@ class ThunderbirdParser(Parser):
         moves = []
         forget: set[str] = set()
         exceptions: set[HostPort] = set()
+        incoming_of = {account.key: [c for c in changes if c.account == account.key and not c.field.startswith("outgoing.")
+                                     and c.field != "incoming.password"] for account in accounts}
+        joins = holders(accounts, {key: mail.type for key, mail in parsed.mails.items()}, incoming_of)
+        taken_over: dict[str, str] = {}  #: a POP account -> the IMAP account that took over from it
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
-            incoming = [c for c in mine if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
+            incoming = incoming_of[account.key]
             outgoing = [c for c in mine if c.field.startswith("outgoing.") and c.field != "outgoing.password"]
             mail = parsed.mails[account.key]
+            holder = joins.get(account.key)
+            holder = taken_over.get(holder, holder) if holder is not None else None
             if incoming and mail.type == "pop3":
-                replace_pop(editor, mail, account, incoming, notes)
+                taken_over[account.key] = replace_pop(editor, mail, account, incoming, notes, holder)
             elif incoming:
                 moves.append(migrate_imap(editor, mail, account, incoming))
+                if holder is not None:
+                    join_holder(editor, mail, account, holder, notes, _has_filters(parsed.profile, mail.server))
             if mine and mail.type != "pop3":  # a replaced POP account's identities stay as they were
                 name_outgoing_servers(editor, mail.identities)
             if outgoing and mail.smtp:
                 migrate_smtp(editor, mail.smtp, account, outgoing, notes)
+            if changes and not incoming:
+                port_apart(editor, mail, account, notes)
             forget |= _origins_to_forget(mail, account, mine)
             if any(c.field == "incoming.password" for c in mine):  # a Netscape-era clear-text one
                 editor.remove(f"mail.server.{mail.server}.password")
@@ -176,6 +189,12 @@ def _uri_files(profile: Profile, folder: Path) -> Iterator[tuple[list[str], str]
         places = server_folder(profile, server, folder.name)
         if places:
             yield [str(folder.joinpath(*parts, "msgFilterRules.dat")) for parts in places], "filters"
+
+
+def _has_filters(profile: Profile, server: str) -> bool:
+    folder = Path(profile.path)
+    return any(str(folder.joinpath(*parts, "msgFilterRules.dat")) in profile.others
+               for parts in server_folder(profile, server, folder.name))
 
 
 def _origins_to_forget(mail: neutral.MailAccount, account: Account, changes: list[Change]) -> set[str]:

@@ -76,7 +76,7 @@ def outgoing_key(profile: Profile, identity: str) -> tuple[Optional[str], Option
 
 def _smtp_key(profile: Profile, value: str) -> Optional[str]:
     listed = profile.keys("mail.smtpservers")
-    if value in listed or profile.value(f"mail.smtpserver.{value}.hostname") is not None:
+    if value in listed:  # Thunderbird knows only the listed servers
         return value
     return next((key for key in listed if str(profile.smtp(key, "hostname") or "").lower() == value.lower()), None)
 

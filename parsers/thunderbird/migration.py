@@ -17,6 +17,8 @@ from parsers.thunderbird.accounts import MailAccount
 from parsers.thunderbird.accounts import number
 from parsers.thunderbird.accounts import outgoing_key
 from parsers.thunderbird.prefs_edit import PrefsEditor
+from parsers.thunderbird.servers import add_identities
+from parsers.thunderbird.servers import join
 
 #: Keys that only mean something for the old server, or that an old Thunderbird left behind.
 _STALE_SERVER_KEYS = ("realhostname", "realuserName", "isSecure", "useSecAuth", "auth_login", "serverIDResponse",
@@ -65,6 +67,18 @@ def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, chang
     return move
 
 
+def join_holder(
+    editor: PrefsEditor, mail: MailAccount, account: Account, holder: str, notes: list[Note], has_filters: bool
+) -> None:
+    """An IMAP account whose migrated server ``holder`` already has: Thunderbird would drop it at start."""
+    was_default = join(editor, mail.key, mail.server, mail.identities, holder)
+    filters = f"; its message filters stay in its own folder, to be copied to {holder} by hand" if has_filters else ""
+    notes.append(Note(account.key, "thunderbird", (
+        f"on the new service this is the same mailbox as {holder}, and Thunderbird loads one account a server:"
+        f" its identities join {holder}{' (now the default)' if was_default else ''} and it leaves the account list"
+        f"{filters}")))
+
+
 def name_outgoing_servers(editor: PrefsEditor, identities: tuple[str, ...]) -> None:
     """An identity's outgoing server named as Thunderbird reads it (``smtpServer``), not as Netscape did.
 
@@ -105,22 +119,56 @@ def migrate_smtp(editor: PrefsEditor, key: str, account: Account, changes: list[
 
 
 def replace_pop(
-    editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change], notes: list[Note]
-) -> None:
+    editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change], notes: list[Note],
+    holder: Optional[str] = None,
+) -> str:
     """A new IMAP account for a POP one, which stays (renamed, never checked) with its local mail.
 
     Switching the type in place would make Thunderbird treat the POP mail store as an IMAP cache
-    and delete the folders the server does not have; so the old account is kept as it is.
+    and delete the folders the server does not have; so the old account is kept as it is.  When
+    ``holder`` already is that IMAP account, the POP account's identities join it instead.
+    Returns the IMAP account that takes over.
     """
     profile = editor.profile
     values = new_values(changes, "incoming")
     incoming = account.incoming
     user = str(values.get("username", incoming.username or ""))
     host = str(values.get("host", incoming.host))
-    taken = profile.names() | set(editor.added)
+    new_account = holder or _new_imap_account(editor, account, user, host, changes)
+    specials = {c.field.split(".", 1)[1]: str(c.new) for c in changes if c.field.startswith("special.")}
+    root = uris.root("imap", user, host)
+    identities = [_copy_identity(editor, identity, root, specials) for identity in mail.identities]
+    was_default = profile.value("mail.accountmanager.defaultaccount") == mail.key
+    add_identities(editor, new_account, identities, first=was_default and holder is not None)
+    if was_default:
+        editor.set("mail.accountmanager.defaultaccount", new_account)
+    old_branch = f"mail.server.{mail.server}"
+    old_name = str(profile.server(mail.server, "name") or f"{incoming.username} on {incoming.host}")
+    for name, value in (("name", f"{old_name} (old POP mail)"), ("login_at_startup", False), ("check_new_mail", False),
+                        ("download_on_biff", False), ("mailmigrate.replaced_by", new_account)):
+        editor.set(f"{old_branch}.{name}", value)
+    if _split_host_and_port(editor, old_branch, profile.server(mail.server, "hostname")):
+        notes.append(Note(account.key, "thunderbird", f"the old POP account's server name {incoming.host}:{incoming.port}"
+                          " is written as host and port apart: current Thunderbird cannot load the account otherwise"))
+    retired = f"{old_name + ' (old POP mail)'!r}, which keeps all mail already downloaded and is no longer checked;" \
+              " its filters stay with the old account"
+    if holder is None:
+        notes.append(Note(account.key, "thunderbird", (
+            f"Thunderbird will show a new IMAP account {user!r} (the default if the old one was) next to {retired}")))
+    else:
+        notes.append(Note(account.key, "thunderbird", (
+            f"the IMAP account {user!r} is already {holder} (Thunderbird loads one account a server): its identities"
+            f" join {holder}{' (now the default)' if was_default else ''}, next to {retired}")))
+    return new_account
+
+
+def _new_imap_account(editor: PrefsEditor, account: Account, user: str, host: str, changes: list[Change]) -> str:
+    """An IMAP account of the service with no identities yet, listed last."""
+    values, incoming = new_values(changes, "incoming"), account.incoming
+    taken = editor.profile.names() | set(editor.added)
     last_key = number(editor.get("mail.account.lastKey"), 0)
     server, new_account = _unused(taken, "mail.server.server"), _unused(taken, "mail.account.account", last_key + 1)
-    old_branch, branch = f"mail.server.{mail.server}", f"mail.server.{server}"
+    branch = f"mail.server.{server}"
     for name, value in (
         ("type", "imap"), ("hostname", host), ("userName", user), ("name", user),
         ("port", int(str(values.get("port", incoming.port)))),
@@ -130,30 +178,20 @@ def replace_pop(
         editor.set(f"{branch}.{name}", value)
     if any(c.field == "subscribed_only" for c in changes):
         editor.set(f"{branch}.using_subscription", False)
-    specials = {c.field.split(".", 1)[1]: str(c.new) for c in changes if c.field.startswith("special.")}
-    if "trash" in specials:
-        editor.set(f"{branch}.trash_folder_name", specials["trash"])
-    root = uris.root("imap", user, host)
-    identities = [_copy_identity(editor, identity, root, specials) for identity in mail.identities]
+    trash = next((str(c.new) for c in changes if c.field == "special.trash"), None)
+    if trash is not None:
+        editor.set(f"{branch}.trash_folder_name", trash)
     editor.set(f"mail.account.{new_account}.server", server)
-    if identities:
-        editor.set(f"mail.account.{new_account}.identities", ",".join(identities))
-    listed = [key for key in str(editor.get("mail.accountmanager.accounts") or "").split(",") if key]
-    editor.set("mail.accountmanager.accounts", ",".join([*listed, new_account]))
+    editor.set("mail.accountmanager.accounts", ",".join([*editor.keys("mail.accountmanager.accounts"), new_account]))
     editor.set("mail.account.lastKey", max(int(new_account[len("account"):]), last_key))
-    if profile.value("mail.accountmanager.defaultaccount") == mail.key:
-        editor.set("mail.accountmanager.defaultaccount", new_account)
-    old_name = str(profile.server(mail.server, "name") or f"{incoming.username} on {incoming.host}")
-    for name, value in (("name", f"{old_name} (old POP mail)"), ("login_at_startup", False), ("check_new_mail", False),
-                        ("download_on_biff", False), ("mailmigrate.replaced_by", new_account)):
-        editor.set(f"{old_branch}.{name}", value)
-    if _split_host_and_port(editor, old_branch, profile.server(mail.server, "hostname")):
-        notes.append(Note(account.key, "thunderbird", f"the old POP account's server name {incoming.host}:{incoming.port}"
-                          " is written as host and port apart: current Thunderbird cannot load the account otherwise"))
-    notes.append(Note(account.key, "thunderbird", (
-        f"Thunderbird will show a new IMAP account {user!r} (the default if the old one was) next to"
-        f" {old_name + ' (old POP mail)'!r}, which keeps all mail already downloaded and is no longer checked;"
-        " its filters stay with the old account")))
+    return new_account
+
+
+def port_apart(editor: PrefsEditor, mail: MailAccount, account: Account, notes: list[Note]) -> None:
+    """An account left as it is, in a profile being migrated, still loads: its ``host:port`` name is split."""
+    if _split_host_and_port(editor, f"mail.server.{mail.server}", editor.profile.server(mail.server, "hostname")):
+        notes.append(Note(account.key, "thunderbird", f"the server name {account.incoming.host}:{account.incoming.port}"
+                          " is written as host and port apart: current Thunderbird cannot load the profile otherwise"))
 
 
 def _split_host_and_port(editor: PrefsEditor, branch: str, hostname: object) -> bool:

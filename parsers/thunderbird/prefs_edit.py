@@ -41,6 +41,10 @@ class PrefsEditor:
     def get(self, name: str) -> Optional[Value]:
         return self.written[name] if name in self.written else self.profile.value(name)
 
+    def keys(self, name: str) -> list[str]:
+        """A comma-separated list of keys as it stands now (``mail.accountmanager.accounts``)."""
+        return [key.strip() for key in str(self.get(name) or "").split(",") if key.strip()]
+
     def set(self, name: str, value: Value) -> None:
         """Give ``name`` the value, in every statement that sets it; a new statement if none does."""
         if self.get(name) == value and type(self.get(name)) is type(value):

@@ -70,7 +70,7 @@ def test_applied_profile_satisfies_the_policy(profile: Path, copied, capsys) -> 
     before = load(folder)
     policy = load_policy()
     foreign = _foreign_prefs(before, policy)
-    assert bool(foreign) == (profile.name in ("mixed-gmail", "cert-exceptions"))
+    assert bool(foreign) == (profile.name in ("mixed-gmail", "cert-exceptions", "two-imap-one-mailbox"))
     assert main(["apply", str(folder)]) == 0
     after = load(folder)
     for mail in mail_accounts(after):

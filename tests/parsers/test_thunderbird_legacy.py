@@ -44,6 +44,11 @@ def test_an_identity_names_its_outgoing_server_in_either_spelling(identity: dict
     assert outgoing_key(profile(prefs), "id1") == found
 
 
+def test_an_outgoing_server_thunderbird_does_not_list_is_not_the_identitys() -> None:
+    prefs = {**SMTP, "mail.smtpserver.smtp3.hostname": "smtp.lboro.ac.uk", "mail.identity.id1.smtp_server": "smtp3"}
+    assert outgoing_key(profile(prefs), "id1") == (None, "smtp_server")
+
+
 @pytest.mark.parametrize(
     ("name", "split"),
     [("imap.lboro.ac.uk:143", ("imap.lboro.ac.uk", 143)), ("imap.lboro.ac.uk", ("imap.lboro.ac.uk", None)),
@@ -62,7 +67,8 @@ def test_the_netscape_spellings_are_read_as_the_outgoing_server_and_written_as_t
     assert [(m.key, m.smtp) for m in mail_accounts(before)] == [("account1", "smtp2"), ("account2", "smtp2")]
     assert main(["apply", str(folder)]) == 0
     after = Profile(str(folder), parse_prefs((folder / "prefs.js").read_bytes(), "prefs.js"), None)
-    new_identity = after.keys("mail.account.account4.identities")[0]
+    # the POP account's IMAP replacement would be account2's server: it joins account2 (see test_thunderbird_servers)
+    new_identity = after.keys("mail.account.account2.identities")[0]
     assert after.value(f"mail.identity.{new_identity}.smtpServer") == "smtp2"
     assert after.value(f"mail.identity.{new_identity}.smtp_server") is None
     # the IMAP account edited in place: Thunderbird ignores smtp_server, so it is named as smtpServer

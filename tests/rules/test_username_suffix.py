@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from migrate.model import Endpoint
 from migrate.rules.username_suffix import username_suffix
 from tests.rules.helpers import account
 from tests.rules.helpers import changes
@@ -52,3 +53,10 @@ def test_placeholders_are_reported_not_suffixed(username, policy) -> None:
 def test_names_near_the_template_words_are_still_user_names(username, policy) -> None:
     assert changes(username_suffix(account(username=username), policy)) == {
         "incoming.username": (username, username + "@lboro.ac.uk")}
+
+
+def test_an_unset_outgoing_login_takes_the_accounts_own_even_of_another_domain(policy) -> None:
+    outgoing = Endpoint("smtp", "smtp.lboro.ac.uk", 587, "starttls", "plain", None)
+    findings = list(username_suffix(account(username="me@example.org", outgoing=outgoing), policy))
+    assert changes(findings) == {"outgoing.username": (None, "me@example.org")}  # else no login is sent at all
+    assert any("'me@example.org' is not of the form" in note and "check it by hand" in note for note in notes(findings))
