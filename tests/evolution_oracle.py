@@ -1,0 +1,201 @@
+"""Evolution's own source registry as an oracle: how Evolution reads a home's accounts, identities and transports.
+
+The registry (``evolution-source-registry`` of evolution-data-server) is
+started on a private D-Bus session over a test home by the system python3's
+``gi`` (``tests/data/evolution-registry-view.py``), about a third of a second a
+home.  Every registry started for a home is gone when the call returns: one
+left running would make ``apply`` skip that home as live.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Iterator
+from typing import Optional
+from urllib.parse import unquote
+
+import pytest
+
+from tests.oracles import require
+
+DATA = Path(__file__).resolve().parent / "data"
+_MARK = "MAILMIGRATE-EVO-VIEW "
+_SECURITY = {"ssl-on-alternate-port": "ssl", "starttls-on-standard-port": "starttls"}
+#: what Evolution sends for a password: an IMAP/POP account's "none" is the plain LOGIN/USER command
+PASSWORD_LOGINS, PASSWORD_SUBMISSION = ("none", "", "PLAIN", "LOGIN"), ("PLAIN", "LOGIN")
+
+
+def _session(home: Path) -> tuple[list[str], dict]:
+    """``dbus-run-session`` and the environment that make ``home`` the registry's whole world."""
+    dbus = require("dbus-run-session")
+    python = require("/usr/bin/python3")
+    if not Path("/usr/libexec/evolution-source-registry").exists():
+        require("evolution-source-registry")  # not on PATH: reported as the missing oracle
+    done = subprocess.run([python, "-c", "import gi; gi.require_version('EDataServer', '1.2')"], capture_output=True)
+    if done.returncode != 0:
+        require("gir1.2-edataserver-1.2 for /usr/bin/python3")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C.UTF-8",
+           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "XDG_RUNTIME_DIR": str(home / ".cache" / "runtime"),
+           "GSETTINGS_BACKEND": "memory"}
+    (home / ".cache" / "runtime").mkdir(parents=True, exist_ok=True, mode=0o700)
+    return [dbus, "--", python], env
+
+
+def registry_view(home: Path) -> dict:
+    """Evolution's view of every source of ``home``, by UID (see ``tests/data/evolution-registry-view.py``)."""
+    command, env = _session(home)
+    try:
+        done = subprocess.run([*command, str(DATA / "evolution-registry-view.py")], capture_output=True, env=env,
+                              timeout=60, cwd=home)
+    finally:
+        stop_registries(home)
+    for line in done.stdout.decode("utf-8", "surrogateescape").split("\n"):
+        if line.startswith(_MARK):
+            return {source["uid"]: source for source in json.loads(line[len(_MARK):])["sources"]}
+    raise AssertionError(f"the registry gave no view (exit {done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+
+
+@contextlib.contextmanager
+def running_registry(home: Path) -> Iterator[int]:
+    """Evolution's source registry really running for ``home`` (its process id) until the block ends."""
+    command, env = _session(home)
+    keep = ("import gi, sys; gi.require_version('EDataServer', '1.2'); from gi.repository import EDataServer;"
+            " EDataServer.SourceRegistry.new_sync(None); print('up', flush=True); sys.stdin.read()")
+    session = subprocess.Popen([*command, "-c", keep], env=env, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    try:
+        assert session.stdout is not None and session.stdout.readline() == b"up\n", "the registry did not start"
+        registries = _registries(home)
+        assert registries, "no evolution-source-registry process for the home"
+        yield registries[0]
+    finally:
+        session.kill()
+        session.wait()
+        stop_registries(home)
+
+
+def stop_registries(home: Path, seconds: float = 10) -> None:
+    """End every evolution-data-server process started for ``home``, and wait until they are gone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = _registries(home)
+        if not left:
+            return
+        assert time.monotonic() < deadline, f"evolution processes {left} for {home} would not end"
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+def _registries(home: Path) -> list[int]:
+    """Processes of evolution-data-server (or the dconf service it starts) whose HOME is ``home``; zombies excepted."""
+    found = []
+    wanted = f"HOME={home}".encode()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    continue
+            program = Path(f"/proc/{entry.name}/cmdline").read_bytes().split(b"\0")[0]
+            if not os.path.basename(program).startswith((b"evolution-", b"dconf-service")):
+                continue
+            if wanted in Path(f"/proc/{entry.name}/environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def folder_path(uri: Optional[str], account: str) -> Optional[str]:
+    """The folder name of an Evolution folder URI of ``account`` (``folder://uid/INBOX/Sent`` -> ``INBOX/Sent``)."""
+    prefix = f"folder://{account}/"
+    return unquote(uri[len(prefix):]) if uri and uri.startswith(prefix) else None
+
+
+def _under_inbox(path: Optional[str], policy) -> bool:
+    return bool(path) and any(path.upper().startswith(prefix.upper()) and len(path) > len(prefix)
+                              for prefix in policy.inbox_prefixes)
+
+
+def _service_login(user: Optional[str], policy) -> bool:
+    """A login of the service: ``user@lboro.ac.uk``, or an address of another domain, which is reported, not guessed."""
+    return bool(user) and user.count("@") == 1 and (user.endswith(policy.username_suffix) or not user.startswith("@"))
+
+
+def _endpoint_problems(where: str, end: dict, server, logins: tuple[str, ...], policy) -> list[str]:
+    problems = []
+    if (end["host"] or "").lower() != server.host:
+        problems.append(f"{where}: host {end['host']}")
+    if (_SECURITY.get(end["security"]), end["port"]) not in set(server.accept):
+        problems.append(f"{where}: security {end['security']} on port {end['port']}")
+    if not _service_login(end["user"], policy):
+        problems.append(f"{where}: user {end['user']!r}")
+    if end["method"] not in logins:
+        problems.append(f"{where}: authentication {end['method']}")
+    return problems
+
+
+def _account_problems(uid: str, account: dict, policy) -> list[str]:
+    where = f"account {uid}"
+    problems = [] if account["backend"] == "imapx" else [f"{where}: backend {account['backend']}"]
+    problems += _endpoint_problems(where, account, policy.incoming, PASSWORD_LOGINS, policy)
+    settings = account["settings"] or {}
+    if settings.get("use-shell-command"):
+        problems.append(f"{where}: connects through the command {settings.get('shell-command')!r}")
+    if settings.get("use-subscriptions"):
+        problems.append(f"{where}: shows only subscribed folders")
+    if settings.get("use-namespace") and settings.get("namespace"):
+        problems.append(f"{where}: namespace {settings['namespace']!r}")
+    for role in ("trash", "junk"):
+        path = settings.get(f"real-{role}-path") if settings.get(f"use-real-{role}-path") else None
+        if _under_inbox(path, policy):
+            problems.append(f"{where}: {role} folder {path} still under INBOX")
+    if _under_inbox(folder_path(account["archive"], uid), policy):
+        problems.append(f"{where}: archive folder {account['archive']} still under INBOX")
+    return problems
+
+
+def migration_problems(before: dict, after: dict, policy) -> list[str]:
+    """What is wrong, in Evolution's own view, with ``after`` as the migration of ``before`` (empty: all right).
+
+    Every mail account of the service is ``imapx`` on the policy's host over TLS with the service's
+    login and a password, nothing under INBOX (its identity's sent, drafts and templates folders, its
+    trash, junk and archive); the transport its identity sends through, if it was the service's, is
+    the policy's and logs in; every other source is exactly as Evolution read it before.
+    """
+    problems = [f"source {uid} is gone" for uid in before.keys() - after.keys()]
+    checked = set()
+    for uid, source in after.items():
+        was = before.get(uid)
+        account = source.get("account")
+        if account is None or was is None or not policy.matches((was["account"]["host"] or "").lower()):
+            continue
+        checked.add(uid)
+        problems += _account_problems(uid, account, policy)
+        identity = after.get(account["identity"] or "")
+        if identity is None or "identity" not in identity:
+            continue
+        checked.add(identity["uid"])
+        for role in ("sent", "drafts", "templates"):
+            uri = identity["identity"][role]
+            if _under_inbox(folder_path(uri, uid), policy):
+                problems.append(f"identity {identity['uid']}: {role} folder {uri} still under INBOX")
+        transport_uid = identity["identity"]["transport"] or ""
+        transport, old = after.get(transport_uid, {}).get("transport"), before.get(transport_uid, {}).get("transport")
+        if transport is not None and old is not None and policy.matches((old["host"] or "").lower()):
+            checked.add(transport_uid)
+            problems += _endpoint_problems(f"transport {transport_uid}", transport, policy.outgoing,
+                                           PASSWORD_SUBMISSION, policy)
+    for uid in sorted(before.keys() & after.keys() - checked):
+        if before[uid] != after[uid]:
+            problems.append(f"source {uid} of another service changed: {before[uid]['data']!r} -> {after[uid]['data']!r}")
+    return problems
