@@ -3,8 +3,8 @@
 The registry (``evolution-source-registry`` of evolution-data-server) is
 started on a private D-Bus session over a test home by the system python3's
 ``gi`` (``tests/data/evolution-registry-view.py``), about a third of a second a
-home.  Every registry started for a home is gone when the call returns: one
-left running would make ``apply`` skip that home as live.
+home.  Every process started for a home is gone when the call returns: a registry
+left running would make ``apply`` skip Evolution setups as live.
 """
 from __future__ import annotations
 
@@ -19,83 +19,88 @@ from typing import Iterator
 from typing import Optional
 from urllib.parse import unquote
 
-import pytest
-
 from tests.oracles import require
+from tests.oracles import unavailable
 
 DATA = Path(__file__).resolve().parent / "data"
+REGISTRY = Path("/usr/libexec/evolution-source-registry")
+_IMPORTS = ("import gi; gi.require_version('Camel', '1.2'); gi.require_version('EDataServer', '1.2');"
+            " from gi.repository import Camel, EDataServer")
 _MARK = "MAILMIGRATE-EVO-VIEW "
 _SECURITY = {"ssl-on-alternate-port": "ssl", "starttls-on-standard-port": "starttls"}
 #: what Evolution sends for a password: an IMAP/POP account's "none" is the plain LOGIN/USER command
 PASSWORD_LOGINS, PASSWORD_SUBMISSION = ("none", "", "PLAIN", "LOGIN"), ("PLAIN", "LOGIN")
 
 
-def _session(home: Path) -> tuple[list[str], dict]:
-    """``dbus-run-session`` and the environment that make ``home`` the registry's whole world."""
-    dbus = require("dbus-run-session")
-    python = require("/usr/bin/python3")
-    if not Path("/usr/libexec/evolution-source-registry").exists():
-        require("evolution-source-registry")  # not on PATH: reported as the missing oracle
-    done = subprocess.run([python, "-c", "import gi; gi.require_version('EDataServer', '1.2')"], capture_output=True)
+def session(home: Path, **variables: str) -> tuple[list[str], dict]:
+    """``dbus-run-session`` with the system python3, and the environment that makes ``home`` the registry's world."""
+    dbus, python = require("dbus-run-session"), require("/usr/bin/python3")
+    if not REGISTRY.is_file():
+        unavailable(f"{REGISTRY} is not installed (evolution-data-server)")
+    done = subprocess.run([python, "-c", _IMPORTS], capture_output=True, text=True, timeout=60)
     if done.returncode != 0:
-        require("gir1.2-edataserver-1.2 for /usr/bin/python3")
+        unavailable(f"Camel/EDataServer 1.2 for /usr/bin/python3 (python3-gi, gir1.2-camel-1.2,"
+                    f" gir1.2-edataserver-1.2): {(done.stderr.strip().splitlines() or [''])[-1]}")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C.UTF-8",
            "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
-           "XDG_CACHE_HOME": str(home / ".cache"), "XDG_RUNTIME_DIR": str(home / ".cache" / "runtime"),
-           "GSETTINGS_BACKEND": "memory"}
-    (home / ".cache" / "runtime").mkdir(parents=True, exist_ok=True, mode=0o700)
+           "XDG_CACHE_HOME": str(home / ".cache"),
+           "GSETTINGS_BACKEND": "memory", "GIO_USE_VFS": "local", **variables}  # no dconf or gvfs daemons
     return [dbus, "--", python], env
 
 
 def registry_view(home: Path) -> dict:
-    """Evolution's view of every source of ``home``, by UID (see ``tests/data/evolution-registry-view.py``)."""
-    command, env = _session(home)
+    """Evolution's view of every source of ``home``, by UID (see ``tests/data/evolution-registry-view.py``);
+    ``own`` tells the home's own sources from the registry's built-in ones (which it writes as it likes)."""
+    command, env = session(home)
+    own = {path.name[:-len(".source")] for path in (home / ".config" / "evolution" / "sources").glob("*.source")}
     try:
         done = subprocess.run([*command, str(DATA / "evolution-registry-view.py")], capture_output=True, env=env,
                               timeout=60, cwd=home)
     finally:
-        stop_registries(home)
+        end_processes_of(home)
     for line in done.stdout.decode("utf-8", "surrogateescape").split("\n"):
         if line.startswith(_MARK):
-            return {source["uid"]: source for source in json.loads(line[len(_MARK):])["sources"]}
+            sources = json.loads(line[len(_MARK):])["sources"]
+            return {source["uid"]: {**source, "own": source["uid"] in own} for source in sources}
     raise AssertionError(f"the registry gave no view (exit {done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
 
 
 @contextlib.contextmanager
 def running_registry(home: Path) -> Iterator[int]:
     """Evolution's source registry really running for ``home`` (its process id) until the block ends."""
-    command, env = _session(home)
+    command, env = session(home)
     keep = ("import gi, sys; gi.require_version('EDataServer', '1.2'); from gi.repository import EDataServer;"
             " EDataServer.SourceRegistry.new_sync(None); print('up', flush=True); sys.stdin.read()")
-    session = subprocess.Popen([*command, "-c", keep], env=env, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    process = subprocess.Popen([*command, "-c", keep], env=env, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL)
     try:
-        assert session.stdout is not None and session.stdout.readline() == b"up\n", "the registry did not start"
-        registries = _registries(home)
-        assert registries, "no evolution-source-registry process for the home"
-        yield registries[0]
+        assert process.stdout is not None and process.stdout.readline() == b"up\n", "the registry did not start"
+        registry = next((pid for pid in _processes_of(home) if os.path.basename(
+            Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]) == b"evolution-source-registry"), None)
+        assert registry is not None, "no evolution-source-registry process for the home"
+        yield registry
     finally:
-        session.kill()
-        session.wait()
-        stop_registries(home)
+        process.kill()
+        process.wait()
+        end_processes_of(home)
 
 
-def stop_registries(home: Path, seconds: float = 10) -> None:
-    """End every evolution-data-server process started for ``home``, and wait until they are gone."""
+def end_processes_of(home: Path, seconds: float = 10) -> None:
+    """End every process started with ``HOME`` set to ``home`` (the registry, its bus, a script), and wait."""
     deadline = time.monotonic() + seconds
     while True:
-        left = _registries(home)
+        left = _processes_of(home)
         if not left:
             return
-        assert time.monotonic() < deadline, f"evolution processes {left} for {home} would not end"
+        assert time.monotonic() < deadline, f"processes {left} of {home} would not end"
         for pid in left:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.05)
 
 
-def _registries(home: Path) -> list[int]:
-    """Processes of evolution-data-server (or the dconf service it starts) whose HOME is ``home``; zombies excepted."""
+def _processes_of(home: Path) -> list[int]:
+    """Processes (zombies excepted) whose environment sets ``HOME`` to ``home``."""
     found = []
     wanted = f"HOME={home}".encode()
     for entry in os.scandir("/proc"):
@@ -105,12 +110,9 @@ def _registries(home: Path) -> list[int]:
             with open(f"/proc/{entry.name}/stat", "rb") as stat:
                 if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
                     continue
-            program = Path(f"/proc/{entry.name}/cmdline").read_bytes().split(b"\0")[0]
-            if not os.path.basename(program).startswith((b"evolution-", b"dconf-service")):
-                continue
             if wanted in Path(f"/proc/{entry.name}/environ").read_bytes().split(b"\0"):
                 found.append(int(entry.name))
-        except (OSError, IndexError):
+        except (OSError, IndexError):  # gone, or not ours to read
             continue
     return found
 
@@ -170,7 +172,7 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
     Every mail account of the service is ``imapx`` on the policy's host over TLS with the service's
     login and a password, nothing under INBOX (its identity's sent, drafts and templates folders, its
     trash, junk and archive); the transport its identity sends through, if it was the service's, is
-    the policy's and logs in; every other source is exactly as Evolution read it before.
+    the policy's and logs in; every other source of the home is exactly as Evolution read it before.
     """
     problems = [f"source {uid} is gone" for uid in before.keys() - after.keys()]
     checked = set()
@@ -196,6 +198,6 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
             problems += _endpoint_problems(f"transport {transport_uid}", transport, policy.outgoing,
                                            PASSWORD_SUBMISSION, policy)
     for uid in sorted(before.keys() & after.keys() - checked):
-        if before[uid] != after[uid]:
+        if before[uid]["own"] and before[uid] != after[uid]:
             problems.append(f"source {uid} of another service changed: {before[uid]['data']!r} -> {after[uid]['data']!r}")
     return problems

@@ -21,6 +21,7 @@ from migrate.cli import main
 from migrate.policy import default_policy_text
 from tests import mailservice
 from tests.conftest import SAMPLES
+from tests.evolution_camel import camel_login
 from tests.mailservice import NEW_ADDRESS
 from tests.mailservice import OLD_ADDRESS
 from tests.oracles import require
@@ -261,3 +262,38 @@ def test_thunderbird_itself_logs_in_lists_the_folders_and_sends_with_a_migrated_
     sender, recipients, data = service.submission.received[before]
     assert sender == "C.Cano@lboro.ac.uk" and recipients == ["someone@example.org"]
     assert b"Subject: sent by Thunderbird through the new service" in data
+
+
+@pytest.mark.oracle
+def test_evolutions_mail_library_logs_in_and_lists_the_folders_with_a_migrated_account(
+        service: Service, tmp_path: Path, capsys) -> None:
+    """Camel's IMAP store, configured from Evolution's own source registry, fails with the original account
+    and lists the folders once migrated; it takes the service's certificate only through the test authority."""
+    sample = SAMPLES / "evolution" / "3.x-imap"
+    original = on_the_service(sample, tmp_path / "original")  # STARTTLS already: CRAM-MD5 and the short name fail
+    (login,) = camel_login(original, NEW_ADDRESS, PASSWORD, service.cafile)
+    assert login["status"] == f"IMAP server {NEW_ADDRESS} does not support CRAM-MD5 authentication", login
+    account = original / ".config" / "evolution" / "sources" / "6f8e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e.source"
+    account.write_text(account.read_text().replace("Method=CRAM-MD5", "Method=PLAIN"))
+    (login,) = camel_login(original, NEW_ADDRESS, PASSWORD, service.cafile)
+    assert (login["user"], login["status"]) == ("ccano", "PLAIN authentication rejected"), login
+
+    home = on_the_service(sample, tmp_path / "migrated")
+    for expected in home.rglob("*.expected"):
+        expected.unlink()
+    migrate(service, home, tmp_path, capsys)
+    answer = camel_login(home, NEW_ADDRESS, PASSWORD, service.cafile)
+    assert PASSWORD not in repr(answer)
+    (login,) = answer
+    assert (login["user"], login["port"], login["security"], login["status"]) == (
+        "ccano@lboro.ac.uk", 143, "starttls-on-standard-port", "ok"), login
+    assert {"INBOX", "Sent Items", "Drafts", "Lists/debian"} <= set(login["folders"]), login["folders"]
+    assert not any(name.upper().startswith("INBOX/") for name in login["folders"])  # all at the top level
+    assert login["prompts"] == [[NEW_ADDRESS, ["unknown-ca"], True]]  # GIO's own check failed only for the authority
+
+    # Another authority: the prompt refuses and Camel drops the connection (the trust given the run before
+    # was temporary, which Camel's certificate database does not keep)
+    (tmp_path / "other").mkdir()
+    (login,) = camel_login(home, NEW_ADDRESS, PASSWORD, mailservice.make_certificate(tmp_path / "other"))
+    assert login["prompts"] == [[NEW_ADDRESS, ["unknown-ca"], False]], login
+    assert login["status"] == "Failed to get capabilities: Unacceptable TLS certificate" and not login["folders"]

@@ -21,9 +21,9 @@ from typing import Optional
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
-import pytest
 
 from tests.oracles import require
+from tests.oracles import unavailable
 
 DATA = Path(__file__).resolve().parent / "data"
 _FILES = {"thunderbird-oracle.cfg": "mailmigrate-oracle.cfg",
@@ -39,7 +39,7 @@ def install_folder() -> Path:
     for folder in (os.environ.get("MAILMIGRATE_THUNDERBIRD_DIR"), "/usr/lib/thunderbird", "/opt/thunderbird"):
         if folder and (Path(folder) / "application.ini").is_file():
             return Path(folder)
-    return _unavailable("Thunderbird's install folder was not found (set MAILMIGRATE_THUNDERBIRD_DIR)")
+    return unavailable("Thunderbird's install folder was not found (set MAILMIGRATE_THUNDERBIRD_DIR)")
 
 
 def install_oracle() -> Path:
@@ -51,14 +51,8 @@ def install_oracle() -> Path:
             if not (target.is_file() and filecmp.cmp(DATA / ours, target, shallow=False)):
                 shutil.copyfile(DATA / ours, target)
     except OSError as error:
-        return _unavailable(f"cannot install the Thunderbird oracle into {folder}: {error.strerror}")
+        return unavailable(f"cannot install the Thunderbird oracle into {folder}: {error.strerror}")
     return folder
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def _command(folder: Path, profile: Path, workdir: Path, mode: str, env: dict) -> tuple[list[str], dict, Path]:
