@@ -204,8 +204,9 @@ class _Reader:
     def _string(self, text: str, line: int, col: int) -> str:
         match = re.match(r'"((?:[^"\\]|\\.)*)"', text)
         if match is None or match.end() != len(text):
-            where = col + (match.end() if match else len(text))
-            raise ParseError(self.path, line, where, "unterminated string" if match is None else "text after the closing quote")
+            if match is None:
+                raise ParseError(self.path, line, col, "unterminated string")
+            raise ParseError(self.path, line, col + match.end(), "text after the closing quote")
         return _unescape(match.group(1))
 
     def _hex(self, text: str, start: int, line: int, col: int) -> bytes:
