@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Iterable
 from typing import NamedTuple
 from typing import Optional
 
+from migrate.document import Edit
 from migrate.document import Token
 from migrate.errors import ParseError
 from parsers.windows.text import EncodedDocument
@@ -61,9 +63,11 @@ class Section(NamedTuple):
 class RegFile(EncodedDocument):
     sections: tuple[Section, ...] = ()
 
-    @property
-    def unicode(self) -> bool:
-        return self.encoding != "cp1252"
+    def apply(self, edits: Iterable[Edit]) -> EncodedDocument:
+        """As ``Document.apply``, but a value's data replaced by ``-`` (deleted) is no secret: the diff shows it go."""
+        done = super().apply(edits)
+        tokens = tuple(t._replace(secret=False) if t.kind == "EDIT" and t.text == "-" else t for t in done.tokens)
+        return EncodedDocument(tokens, self.path, self.encoding)
 
 
 def parse_reg(data: bytes, path: str) -> RegFile:

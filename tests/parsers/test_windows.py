@@ -245,3 +245,28 @@ def test_no_saved_password_blob_is_shown_in_any_output(tmp_path: Path, monkeypat
     assert "********" in "".join(said)
     assert not any(piece in text for piece in pieces for text in said)
     assert not any(piece in p.read_text() for piece in pieces for p in (tmp_path / "state").rglob("manifest.json"))
+
+
+@pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.name)
+def test_saved_passwords_of_the_service_go_when_the_policy_says_so(path: Path) -> None:
+    from migrate.engine import plan_data
+    plan = plan_data(path.read_bytes(), PARSER, load_policy(overrides=["passwords.saved=remove"]), str(path), "nobody")
+    original = merge({}, parse_reg(path.read_bytes(), str(path)))
+    after = merge(original, parse_reg(plan.files[0].after.to_bytes(), str(path)))
+    for key, values in after.items():
+        service = on_service(text(values, "IMAP Server") or text(original[key], "POP3 Server") or "")
+        saved = [name for name in values if "password" in name and "prompt" not in name]
+        assert not saved if service else saved == [n for n in original[key] if "password" in n and "prompt" not in n]
+    assert "+\"IMAP Password\"=-" in plan_diff(plan) or "IMAP Password2\"=-" in plan_diff(plan)
+
+
+def plan_diff(plan) -> str:  # type: ignore[no-untyped-def]
+    from migrate.diff import unified_diff
+    return "".join(unified_diff(f.before, f.after, f.path) for f in plan.files)
+
+
+def test_new_binary_values_wrap_as_regedit_writes_them() -> None:
+    value = RegValue(REG_BINARY, "C.Cano@lboro.ac.uk\0".encode("utf-16-le"))
+    assert format_data(value, len('"Account Name"='), "\r\n") == (
+        "hex:43,00,2e,00,43,00,61,00,6e,00,6f,00,40,00,6c,00,62,00,6f,00,\\\r\n"
+        "  72,00,6f,00,2e,00,61,00,63,00,2e,00,75,00,6b,00,00,00")
