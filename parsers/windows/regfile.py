@@ -39,6 +39,9 @@ _NAME = re.compile(r'"((?:[^"\\]|\\.)*)"|@')
 _EQ = re.compile(r"[ \t]*=[ \t]*")
 _HEX_HEAD = re.compile(r"hex(?:\(([0-9a-fA-F]{1,8})\))?:")
 _HEX_PIECE = re.compile(r"[0-9a-fA-F]{2}|,|\\(?:\r\n|\n|\r)[ \t]*|[ \t]+")
+_CONTINUATION = re.compile(r"\\(?:\r\n|\n|\r)[ \t]*")
+_HEX_BYTES = re.compile(r"(?:[0-9a-fA-F]{2}(?:,[0-9a-fA-F]{2})*,?)?")
+_ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "0": "\0"}
 #: regedit wraps hex data before a line reaches this many characters; continuation lines start with two blanks.
 HEX_WIDTH = 77
@@ -100,17 +103,14 @@ def _located(path: str, before: str, message: str) -> ParseError:
 class _Reader:
     def __init__(self, text: str, path: str, encoding: str) -> None:
         self.path, self.encoding = path, encoding
-        self.lines = [m.group() for m in _LINE.finditer(text)][:-1] or [""]
-        if self.lines[-1] == "" and len(self.lines) > 1:
-            self.lines.pop()
+        self.lines = [m.group() for m in _LINE.finditer(text)][:-1] or [""]  # the last match is the empty one at the end
         self.tokens: list[Token] = []
         self.sections: list[Section] = []
         self.values: list[ValueLine] = []
         self.anchor = 0  #: token index after the last key or value line read
 
     def read(self) -> RegFile:
-        number, header = 0, self.lines[0]
-        body, newline = _split_newline(header)
+        body, newline = _split_newline(self.lines[0])
         if body.startswith(BOM):
             self.tokens.append(Token("BOM", BOM))
             body = body[1:]
@@ -214,6 +214,9 @@ class _Reader:
         return _unescape(match.group(1))
 
     def _hex(self, text: str, start: int, line: int, col: int) -> bytes:
+        joined = _CONTINUATION.sub("", text[start:])
+        if _HEX_BYTES.fullmatch(joined):  # the usual case, at C speed; else walk it to say where it goes wrong
+            return bytes.fromhex(joined.replace(",", ""))
         digits, position, expect_byte = [], start, True
         while position < len(text):
             piece = _HEX_PIECE.match(text, position)
@@ -237,7 +240,9 @@ def _split_newline(line: str) -> tuple[str, str]:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def quote(text: str) -> str:
