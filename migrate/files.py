@@ -66,13 +66,14 @@ def read_source(path: Path, root: Optional[Path] = None) -> Source:
 
 def write_atomic(
     path: Path, data: bytes, owner: Ownership, unchanged_since: Optional[os.stat_result] = None,
-    root: Optional[Path] = None,
+    root: Optional[Path] = None, create: bool = False,
 ) -> None:
     """Replace ``path`` by ``data`` all at once: temp file beside it, fsync, rename, fsync the folder.
 
     Everything goes through a descriptor of the folder, opened as ``read_source``
     opens it, so nothing is written through a link.  With ``unchanged_since``,
-    refuse when the file was changed or swapped for a link after it was read.
+    refuse when the file was changed or swapped for a link after it was read.  With ``create``,
+    refuse when a file of that name exists (a new file never replaces one).
     """
     folder = _open_folder(path.parent, root)
     try:
@@ -87,7 +88,10 @@ def write_atomic(
                 os.fsync(handle.fileno())
             if unchanged_since is not None:
                 _check_unchanged(path, folder, unchanged_since)
-            os.replace(temp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+            if create:
+                _link_new(temp, path, folder)
+            else:
+                os.replace(temp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp, dir_fd=folder)
@@ -95,6 +99,14 @@ def write_atomic(
         os.fsync(folder)
     finally:
         os.close(folder)
+
+
+def _link_new(temp: str, path: Path, folder: int) -> None:
+    try:
+        os.link(temp, path.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except FileExistsError:
+        raise MigrateError(f"{path}: appeared while being migrated; left alone, run again") from None
+    os.unlink(temp, dir_fd=folder)
 
 
 def is_within(path: Path, folder: Path) -> bool:
