@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from typing import Iterator
 from typing import Optional
 from typing import Union
@@ -16,21 +18,23 @@ from migrate.model import Change
 from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
-from migrate.plugins import read_required
 from parsers.evolution import MAILMIGRATE_PATTERNS
-from parsers.evolution import gconf_accounts
 from parsers.evolution import sources
-from parsers.evolution.gconf import GconfSetup
-from parsers.evolution.gconf import parse_gconf
-from parsers.evolution.gconf import rules_folders
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.migration import migrate
+from parsers.evolution.processes import RunningPrograms
+
+if TYPE_CHECKING:
+    from parsers.evolution.gconf import GconfSetup
 
 
 class EvolutionParser(Parser):
     name = "evolution"
     client = "Evolution"
     patterns = MAILMIGRATE_PATTERNS
+
+    def __init__(self) -> None:
+        self._running = RunningPrograms()  #: one view of /proc serves the setups of the next second
 
     def setups(self, path: Path) -> Iterator[Path]:
         """Account key files (identities and transports go with their account), and GConf mail settings."""
@@ -50,44 +54,28 @@ class EvolutionParser(Parser):
 
     def parse(self, read: Read, path: str) -> Union[sources.SourceAccount, GconfSetup]:
         if path.endswith(".xml"):
-            rule_files = next((found for found in (sources.load_rule_files(read, folder) for folder in rules_folders(path))
-                               if found), ())
-            return GconfSetup(parse_gconf(read_required(read, path), path), rule_files)
+            return _gconf().parse(read, path)
         loaded = sources.load(read, path)
         if loaded is None:
             raise MigrateError(f"{path}: no such file")
         return loaded
 
     def accounts(self, parsed: Union[sources.SourceAccount, GconfSetup]) -> list[Account]:
-        if isinstance(parsed, GconfSetup):
-            gconf = parsed.gconf
-            found = (gconf_accounts.account(parsed, entry, gconf.position(entry.fields[0].index)[0] if entry.fields else 1)
-                     for entry in gconf.accounts)
-            return [account for account in found if account is not None]
+        if not isinstance(parsed, sources.SourceAccount):
+            return _gconf().accounts(parsed)
         return [sources.account(parsed, 1)] if sources.is_mail_account(parsed.account) else []
 
     def apply(
         self, parsed: Union[sources.SourceAccount, GconfSetup], accounts: list[Account], changes: list[Change]
     ) -> tuple[dict[str, Document], list[Note]]:
+        if not isinstance(parsed, sources.SourceAccount):
+            return _gconf().apply(parsed, accounts, changes)
         notes: list[Note] = []
         documents: dict[str, Document] = {}
-        edits = []
-        rule_edits: dict[str, list] = {}
         for account in accounts:
             mine = [change for change in changes if change.account == account.key]
-            if not mine:
-                continue
-            if isinstance(parsed, GconfSetup):
-                entry = next(e for e in parsed.gconf.accounts if e.uid == account.key)
-                edits += gconf_accounts.migrate(parsed.gconf, entry, account, mine, notes)
-                for path, found in gconf_accounts.migrate_rules(parsed, entry, account, mine).items():
-                    rule_edits.setdefault(path, []).extend(found)
-            else:
+            if mine:
                 documents.update(migrate(parsed, account, mine, notes))
-        if isinstance(parsed, GconfSetup):
-            documents[parsed.gconf.path] = parsed.gconf.apply(edits)
-            documents.update({rules.path: rules.apply(rule_edits[rules.path]) for rules in parsed.rule_files
-                              if rule_edits.get(rules.path)})
         return documents, notes
 
     def live(self, path: Path) -> Optional[str]:
@@ -98,30 +86,23 @@ class EvolutionParser(Parser):
                     return "Evolution is running: close it first (evolution --force-shutdown)"
             except (OSError, ValueError, IndexError, MigrateError):
                 pass
-            running = _process_of_owner(path, (b"evolution-source-registry",))
+            running = self._program_of_owner(path, (b"evolution-source-registry",))
         else:  # GConf: Evolution 2.x itself, or the GConf daemon that would write its cache back
-            running = _process_of_owner(path, (b"evolution", b"gconfd-2"))
+            running = self._program_of_owner(path, (b"evolution", b"gconfd-2"))
         return f"{running} is running: close Evolution first (evolution --force-shutdown)" if running else None
 
+    def _program_of_owner(self, path: Path, names: tuple[bytes, ...]) -> Optional[str]:
+        """The first of ``names`` running as the owner of ``path`` (its program name, not its arguments)."""
+        try:
+            programs = self._running.of(os.lstat(path).st_uid)
+        except OSError:
+            return None
+        return next((name.decode() for name in names for program in programs
+                     if program == name or program.startswith(name + b"-2.")), None)
 
-def _process_of_owner(path: Path, names: tuple[bytes, ...]) -> Optional[str]:
-    """The first of ``names`` running as the owner of ``path`` (its program name, not its arguments)."""
-    try:
-        owner = os.lstat(path).st_uid
-    except OSError:
-        return None
-    with os.scandir("/proc") as processes:
-        for process in processes:
-            if not process.name.isdigit():
-                continue
-            try:
-                if process.stat(follow_symlinks=False).st_uid != owner:
-                    continue
-                with open(f"/proc/{process.name}/cmdline", "rb") as cmdline:
-                    program = os.path.basename(cmdline.read().split(b"\0")[0])
-            except OSError:
-                continue
-            for name in names:
-                if program == name or program.startswith(name + b"-2."):
-                    return name.decode()
-    return None
+
+def _gconf() -> ModuleType:
+    """The 2.x setups' half of the parser, imported for the first of them."""
+    from parsers.evolution import gconf_setup
+
+    return gconf_setup
