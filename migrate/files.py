@@ -4,9 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
-import hashlib
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Optional
@@ -38,6 +36,8 @@ class Ownership:
 
 
 def sha256(data: bytes) -> str:
+    import hashlib  # OpenSSL's library: loaded by the commands that write or restore, not by every start
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -77,7 +77,7 @@ def write_atomic(
     """
     folder = _open_folder(path.parent, root)
     try:
-        temp = f".{path.name}.{secrets.token_hex(4)}.mailmigrate-tmp"
+        temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
         try:
             os.fchmod(fd, owner.mode)

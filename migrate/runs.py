@@ -13,7 +13,6 @@ import dataclasses
 import datetime
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Optional
 
@@ -109,7 +108,7 @@ class Run:
 
 
 def new_run_id() -> str:
-    return f"{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+    return f"{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}-{os.urandom(2).hex()}"
 
 
 @dataclasses.dataclass
