@@ -148,9 +148,10 @@ def _value(record: Record, encoding: str) -> Optional[RegValue]:
     kind = record.id & 0xFFFF
     if kind == TEXT:
         try:
-            return RegValue(REG_SZ, record.data.decode(encoding, "surrogateescape" if encoding == "cp1252" else "strict"))
+            text = record.data.decode(encoding, "surrogateescape" if encoding == "cp1252" else "strict")
         except UnicodeDecodeError:
             raise ValueError("not valid UTF-16 text") from None
+        return RegValue(REG_SZ, text[:-1] if text.endswith("\0") else text)  # as the registry holds it: no terminator
     if kind == PASSWORD:
         return RegValue(REG_BINARY, record.data)
     if len(record.data) != 4:
