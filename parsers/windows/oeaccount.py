@@ -67,7 +67,7 @@ def parse_oeaccount(data: bytes, path: str) -> AccountFile:
     tokens: list[Token] = []
     open_tags: list[str] = []
     elements: list[Element] = []
-    root_line, root_end, position = 1, 0, 0
+    root_line, root_end, position = 1, None, 0
     if text.startswith("\ufeff"):
         tokens.append(Token("BOM", "\ufeff"))
         position = 1
@@ -78,13 +78,13 @@ def parse_oeaccount(data: bytes, path: str) -> AccountFile:
         kind = match.lastgroup if match.lastgroup in ("PI", "COMMENT", "WS", "TEXT") else "CLOSE" if match.group("CLOSE") else "OPEN"
         if kind == "TEXT" and len(open_tags) < 2:
             raise _error(path, text, position, "text outside a value element")
-        if kind == "OPEN" and not open_tags and root_end:
+        if kind == "OPEN" and not open_tags and root_end is not None:
             raise _error(path, text, position, "a second root element")
         if kind == "CLOSE":
             if not open_tags or open_tags[-1] != match.group("closed"):
                 raise _error(path, text, position, f"</{match.group('closed')}> closes no open element")
             open_tags.pop()
-            root_end = len(tokens) if not open_tags else root_end
+            root_end = len(tokens) if not open_tags else None
         leaf = _LEAF.match(text, match.end()) if kind == "OPEN" and len(open_tags) == 1 and not match.group("empty") else None
         if leaf is not None and leaf.group("closed") == match.group("opened"):
             elements.append(_element(path, text, match, leaf.group("body"), len(tokens), position))
@@ -94,13 +94,14 @@ def parse_oeaccount(data: bytes, path: str) -> AccountFile:
             continue
         if kind == "OPEN" and not open_tags:
             root_line = text.count("\n", 0, position) + 1
+            root_end = len(tokens) if match.group("empty") else root_end  # an empty root: no account, nothing to add
         if kind == "OPEN" and match.group("empty") and len(open_tags) == 1:
             elements.append(_element(path, text, match, "", len(tokens), position))
         elif kind == "OPEN" and not match.group("empty"):
             open_tags.append(match.group("opened"))
         tokens.append(Token(kind, match.group()))
         position = match.end()
-    if open_tags or not root_end:
+    if open_tags or root_end is None:
         raise _error(path, text, len(text), f"the file ends inside <{open_tags[-1]}>" if open_tags else "no root element")
     return AccountFile(tuple(tokens), path, encoding, tuple(elements), root_line, root_end)
 
