@@ -11,12 +11,12 @@ from typing import Any
 from typing import Callable
 
 
-def on_demand(package: str, parser_class: str) -> Callable[[str], Any]:
-    """A package's ``__getattr__`` that imports its parser class from ``<package>.parser`` when first asked for."""
+def on_demand(package: str, parser_class: str, module: str = "parser") -> Callable[[str], Any]:
+    """A module's ``__getattr__`` that imports its parser class from ``<package>.<module>`` when first asked for."""
 
     def attribute(name: str) -> Any:
         if name == parser_class:
-            return getattr(importlib.import_module(f"{package}.parser"), name)
+            return getattr(importlib.import_module(f"{package}.{module}"), name)
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return attribute

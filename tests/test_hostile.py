@@ -25,6 +25,8 @@ FAILS = {
     "thunderbird-unterminated-string": ".thunderbird/p/prefs.js:2:43",
     "evolution-gconf-billion-laughs": ".gconf/apps/evolution/mail/%gconf.xml:15:22",
     "windows-truncated": "outlook.reg:5:32", "windows-bad-utf16": "outlook.reg:4:16", "windows-huge-value": "big.reg:4:18",
+    "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
+    "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000

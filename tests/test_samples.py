@@ -9,6 +9,7 @@ from migrate.engine import plan_data
 from migrate.engine import plan_setup
 from migrate.rules.username_suffix import is_placeholder
 from parsers.fetchmail.accounts import split_login
+from tests.conftest import SAMPLES
 from tests.conftest import sample_files
 from tests.oracles import effective_port
 from tests.oracles import fetchmail_dump
@@ -76,7 +77,7 @@ def test_starttls_sample_keeps_port_143(tmp_path: Path) -> None:
     assert effective_port(starttls, starttls["users"][0]) == 143 and not starttls["users"][0]["ssl"]
 
 
-WINDOWS_SAMPLES = sample_files("windows")
+WINDOWS_SAMPLES = sorted((SAMPLES / "windows").glob("*.reg"))
 
 
 def _windows_plan(path: Path, policy, files: dict[str, bytes]):
@@ -99,3 +100,33 @@ def test_windows_export_round_trips_and_migrates_to_expected_with_its_prf(path: 
 def test_windows_export_second_pass_changes_nothing(path: Path, policy) -> None:
     migrated = {str(p)[: -len(".expected")]: p.read_bytes() for p in path.parent.glob(f"{path.stem}.*expected")}
     assert not _windows_plan(path, policy, migrated).changed
+
+
+#: Outlook Express / Windows Mail account files, and the files each is expected to become (a POP
+#: ``.oeaccount`` also adds its IMAP account file, whose ``.expected`` stands beside it alone).
+ACCOUNT_FILES = sorted(p for p in (SAMPLES / "windows").rglob("*") if p.suffix in (".iaf", ".oeaccount"))
+
+
+def _account_file_plan(path: Path, policy, files: dict[str, bytes]):
+    from migrate.plugins import load_parsers
+    parser = load_parsers()["iaf" if path.suffix == ".iaf" else "oeaccount"]
+    return plan_setup(files.get, parser, policy, str(path), "nobody")
+
+
+def _expected_of(path: Path) -> dict[str, bytes]:
+    from parsers.windows.account_files import imap_file
+    names = [str(path), imap_file(str(path))] if path.suffix == ".oeaccount" else [str(path)]
+    return {name: Path(name + ".expected").read_bytes() for name in names if Path(name + ".expected").exists()}
+
+
+@pytest.mark.parametrize("path", ACCOUNT_FILES, ids=lambda p: p.name)
+def test_account_file_round_trips_and_migrates_to_expected(path: Path, policy) -> None:
+    plan = _account_file_plan(path, policy, {str(path): path.read_bytes()})
+    assert plan.files[0].before.to_bytes() == path.read_bytes()
+    expected = _expected_of(path)
+    assert {file.path: file.after.to_bytes() for file in plan.files if file.changed} == expected
+
+
+@pytest.mark.parametrize("path", ACCOUNT_FILES, ids=lambda p: p.name)
+def test_account_file_second_pass_changes_nothing(path: Path, policy) -> None:
+    assert not _account_file_plan(path, policy, _expected_of(path)).changed

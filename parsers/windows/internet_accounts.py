@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Endpoint
+from migrate.model import Note
 from migrate.model import new_values
 from parsers.windows.endpoints import after
 from parsers.windows.endpoints import drop_passwords
@@ -113,4 +115,15 @@ def _smtp(values: Values, old: Endpoint, new: Endpoint, reading: Endpoint) -> Va
         else:
             set_if_different(found, values, "SMTP Use Sicily", dword(3))
             set_if_different(found, values, "SMTP User Name", string_like(values, "SMTP User Name", new.username, False))
+    return found
+
+
+def notes(account: Account, values: Values, changes: list[Change]) -> list[Note]:
+    """What people should know about an account these changes rewrite (in place)."""
+    found = []
+    if account.incoming.protocol == "pop3" and any(c.field == "incoming.protocol" for c in changes):
+        found.append(Note(account.key, "windows", "the POP account becomes IMAP in place; the mail it downloaded stays"
+                                                  " in Outlook Express's Local Folders"))
+    if lookup(values, "IMAP Root Folder") is not None and any(c.field.startswith("incoming.") for c in changes):
+        found.append(Note(account.key, "windows", "IMAP Root Folder removed: the service keeps folders at the top level"))
     return found

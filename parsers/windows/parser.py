@@ -19,6 +19,7 @@ from migrate.plugins import Read
 from migrate.plugins import read_required
 from parsers.windows import internet_accounts
 from parsers.windows import mapi_accounts
+from parsers.windows.accounts import mail_account
 from parsers.windows.endpoints import after
 from parsers.windows.prf import OUTLOOK_2003
 from parsers.windows.prf import OUTLOOK_2007
@@ -32,7 +33,6 @@ from parsers.windows.regkeys import keys
 from parsers.windows.regkeys import value_edits
 from parsers.windows.text import EncodedDocument
 from parsers.windows.values import lookup
-from parsers.windows.values import number
 from parsers.windows.values import text
 
 #: Text that marks an export holding an account key (checked before parsing, so other exports are passed over).
@@ -83,16 +83,12 @@ class WindowsRegistryParser(Parser):
         found = []
         for key in parsed.keys.values():
             rules = _rules(key)
-            reading = rules.incoming(key.values) if rules else None
-            if rules is None or reading is None:
+            if rules is None:
                 continue
-            name = text(key.values, "Account Name") or key.path.rsplit("\\", 1)[-1]
             where = f"Outlook profile {_profile(key)!r}" if rules is mapi_accounts else (
                 "Outlook internet-only" if "\\omi account manager\\" in key.path.lower() else "Outlook Express")
-            found.append(Account(
-                key.path, f"{'IMAP' if reading.protocol == 'imap' else 'POP'} account {name!r} ({where})", key.line,
-                reading, rules.outgoing(key.values, reading),
-                keeps_mail_on_server=number(key.values, "Leave Mail On Server") == 1))
+            account = mail_account(rules, key.path, key.values, where, key.line, key.path.rsplit("\\", 1)[-1])
+            found += [account] if account is not None else []
         return found
 
     def apply(self, parsed: ParsedExport, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
@@ -105,7 +101,7 @@ class WindowsRegistryParser(Parser):
             if not mine or rules is None:
                 continue
             edits += value_edits(parsed.reg, key, rules.edits(key.values, account.incoming, account.outgoing, mine))
-            notes += _notes(account, key, mine, rules is mapi_accounts)
+            notes += [] if rules is mapi_accounts else internet_accounts.notes(account, key.values, mine)
             if rules is mapi_accounts and any(c.field == "incoming.protocol" for c in mine):
                 replacements.setdefault(_profile(key), []).append((account, _replacement(account, key, mine)))
         documents: dict[str, Document] = {parsed.reg.path: parsed.reg.apply(edits)}
@@ -148,16 +144,6 @@ def _replacement(account: Account, key: Key, changes: list[Change]) -> NewAccoun
     name = text(key.values, "Account Name") or ""
     return NewAccount(name, text(key.values, "Display Name") or "", text(key.values, "Email") or "",
                       after(account.incoming, changes, "incoming"), outgoing)
-
-
-def _notes(account: Account, key: Key, changes: list[Change], mapi: bool) -> list[Note]:
-    notes = []
-    if not mapi and account.incoming.protocol == "pop3" and any(c.field == "incoming.protocol" for c in changes):
-        notes.append(Note(account.key, "windows", "the POP account becomes IMAP in place; the mail it downloaded stays"
-                                                  " in Outlook Express's Local Folders"))
-    if not mapi and lookup(key.values, "IMAP Root Folder") is not None and any(c.field.startswith("incoming.") for c in changes):
-        notes.append(Note(account.key, "windows", "IMAP Root Folder removed: the service keeps folders at the top level"))
-    return notes
 
 
 def _outlook_version(by_key: dict[str, Key]) -> str:

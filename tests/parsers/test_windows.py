@@ -212,7 +212,7 @@ def test_broken_exports_are_refused_at_file_line_and_column(data: bytes, where: 
 def test_apply_writes_the_prf_once_and_restore_removes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
     home = tmp_path / "home"
-    shutil.copytree(SAMPLES / "windows", home, ignore=shutil.ignore_patterns("*.expected"))
+    shutil.copytree(SAMPLES / "windows", home, ignore=shutil.ignore_patterns("*.expected", "*.iaf", "Windows Mail"))
     (home / "unrelated.reg").write_bytes(b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Console]\r\n\"FontSize\"=dword:00100000\r\n")
     (home / "broken.reg").write_bytes(b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager"
                                       b"\\Accounts\\00000001]\r\n\"IMAP Server\"=hex:01,\\\r\n")
@@ -221,7 +221,7 @@ def test_apply_writes_the_prf_once_and_restore_removes_it(tmp_path: Path, monkey
     out, err = capsys.readouterr()
     assert err.splitlines() == [f"{home / 'broken.reg'}:4:23: the file ends inside a wrapped hex value"]
     assert json.loads(out)["summary"]["changed"] == 3
-    for path in (SAMPLES / "windows").glob("*.expected"):
+    for path in (SAMPLES / "windows").glob("*.[rp][er][gf].expected"):
         assert (home / path.name[: -len(".expected")]).read_bytes() == path.read_bytes()
     assert (home / "broken.reg").read_bytes() == before["broken.reg"]
     assert (home / "unrelated.reg").read_bytes() == before["unrelated.reg"]
