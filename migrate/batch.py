@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import itertools
 import os
-import pwd
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -26,6 +25,7 @@ from migrate.errors import SkipFile
 from migrate.lock import home_lock
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
+from migrate.posix import user_name
 from migrate.runner import SKIPPED
 from migrate.runner import Outcome
 from migrate.runner import apply
@@ -73,8 +73,8 @@ def homes_listed(listing: Path) -> list[str]:
 
 def owner_of(path: Union[str, Path]) -> str:
     try:
-        return pwd.getpwuid(os.lstat(path).st_uid).pw_name
-    except (KeyError, OSError):
+        return user_name(os.lstat(path).st_uid) or ""
+    except OSError:
         return ""
 
 

@@ -127,7 +127,11 @@ def _process_of_owner(path: Path, names: tuple[bytes, ...]) -> Optional[str]:
         owner = os.lstat(path).st_uid
     except OSError:
         return None
-    with os.scandir("/proc") as processes:
+    try:
+        processes = os.scandir("/proc")
+    except OSError:  # no /proc: Windows, where Evolution is not at home
+        return None
+    with processes:
         for process in processes:
             if not process.name.isdigit():
                 continue
