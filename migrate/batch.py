@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import itertools
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 from typing import Iterator
@@ -144,6 +143,8 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
         _start(settings)
         yield from map(_work, jobs)
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for a run that uses it
+
     # Some jobs in flight per worker, not all: memory stays flat however many homes there are, and a
     # slow home holds back the in-order output without leaving the other workers idle.
     window, waiting = workers * 32, iter(jobs)

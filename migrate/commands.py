@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tqdm import tqdm
-
 from migrate import __version__
 from migrate.batch import Job
 from migrate.batch import Settings
@@ -17,7 +15,6 @@ from migrate.batch import homes_in
 from migrate.batch import homes_listed
 from migrate.batch import keep_home
 from migrate.batch import run_jobs
-from migrate.dates import parse_when
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_OK
 from migrate.exitcodes import EXIT_USAGE
@@ -29,6 +26,7 @@ from migrate.output import to_json
 from migrate.plugins import load_parsers
 from migrate.policy import Policy
 from migrate.policy import default_policy_text
+from migrate.progress import progress
 from migrate.report import Report
 from migrate.report import ReportFile
 from migrate.runner import Outcome
@@ -59,19 +57,17 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
     jobs = _jobs(args)
     report = Report(policy, keep)
     report_file = ReportFile(args.report, policy) if args.report else None
-    with tqdm(total=len(jobs), unit="home" if args.homes or args.homes_from else "path", disable=None,
-              file=sys.stderr, leave=False) as progress:
+    with progress(len(jobs), "home" if args.homes or args.homes_from else "path") as shown:
         for outcomes in run_jobs(jobs, settings, args.jobs):
             report.add(outcomes)
             report.homes += 1
             for outcome in outcomes:
                 if outcome.reason and outcome.status in ("failed", "skipped"):
-                    tqdm.write(outcome.reason, file=sys.stderr)
+                    shown.write(outcome.reason)
                 each(outcome)
                 if report_file is not None:
                     report_file.add(outcome)
-            progress.update()
-            progress.set_postfix(setups=report.setups, failed=report.counts["failed"], refresh=False)
+            shown.advance(setups=report.setups, failed=report.counts["failed"])
     if report_file is not None:
         report_file.close(report)
     return report
@@ -229,6 +225,8 @@ def formats_command(args: argparse.Namespace, policy: Policy) -> int:
 
 
 def _when(text: str):
+    from migrate.dates import parse_when  # dateutil: only for the commands given a date
+
     try:
         return parse_when(text)
     except ValueError as error:

@@ -15,6 +15,7 @@ from typing import Optional
 from typing import Union
 
 from migrate.plugins import Parser
+from migrate.plugins import Plugins
 
 _NEVER_ENTERED = frozenset({".git", ".hg", ".svn", "node_modules", ".cache", "__pycache__"})
 
@@ -32,7 +33,7 @@ class Passed(NamedTuple):
 
 
 def discover(
-    paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser] = None, within: Optional[Path] = None,
+    paths: Iterable[Path], parsers: Plugins, forced: Optional[Parser] = None, within: Optional[Path] = None,
 ) -> Iterator[Union[Found, Passed]]:
     """Each setup once, in the order found; a file a parser knows stands for the setups it names.
 
@@ -55,7 +56,7 @@ def discover(
                 yield Found(setup, item.parser)
 
 
-def _files(paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[Parser]) -> Iterator[Union[Found, Passed]]:
+def _files(paths: Iterable[Path], parsers: Plugins, forced: Optional[Parser]) -> Iterator[Union[Found, Passed]]:
     for path in paths:
         if path.is_symlink():
             yield Passed(path, f"{path}: a symbolic link; give the file it points to")
@@ -64,16 +65,16 @@ def _files(paths: Iterable[Path], parsers: dict[str, Parser], forced: Optional[P
         elif not path.exists():
             yield Passed(path, f"{path}: no such file or folder")
         else:
-            parser = forced or _claimant(path, parsers)
+            parser = forced or parsers.claimant(path)
             yield Found(path, parser) if parser else Passed(path, f"{path}: no parser knows this file (try --format)")
 
 
-def _walk(top: Path, parsers: dict[str, Parser]) -> Iterator[Union[Found, Passed]]:
+def _walk(top: Path, parsers: Plugins) -> Iterator[Union[Found, Passed]]:
     for folder, subfolders, files in os.walk(top, onerror=None, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if d not in _NEVER_ENTERED and not _is_maildir(folder, d))
         for name in sorted(files):
             path = Path(folder, name)
-            parser = _claimant(path, parsers)
+            parser = parsers.claimant(path)
             if parser is None:
                 continue
             if path.is_symlink():
@@ -85,7 +86,3 @@ def _walk(top: Path, parsers: dict[str, Parser]) -> Iterator[Union[Found, Passed
 def _is_maildir(folder: str, name: str) -> bool:
     inside = os.path.join(folder, name)
     return os.path.isdir(os.path.join(inside, "cur")) and os.path.isdir(os.path.join(inside, "new"))
-
-
-def _claimant(path: Path, parsers: dict[str, Parser]) -> Optional[Parser]:
-    return next((parser for parser in parsers.values() if parser.claims(path)), None)

@@ -4,9 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
-import hashlib
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Optional
@@ -51,6 +49,8 @@ class Ownership:
 
 
 def sha256(data: bytes) -> str:
+    import hashlib  # OpenSSL's library: loaded by the commands that write or restore, not by every start
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -77,16 +77,17 @@ def read_source(path: Path, root: Optional[Path] = None) -> Source:
 
 def write_atomic(
     path: Path, data: bytes, owner: Ownership, unchanged_since: Optional[os.stat_result] = None,
-    root: Optional[Path] = None,
+    root: Optional[Path] = None, create: bool = False,
 ) -> None:
     """Replace ``path`` by ``data`` all at once: temp file beside it, fsync, rename, fsync the folder.
 
     Everything goes through the folder as ``read_source`` opens it, so nothing
     is written through a link.  With ``unchanged_since``, refuse when the file
-    was changed or swapped for a link after it was read.
+    was changed or swapped for a link after it was read.  With ``create``,
+    refuse when a file of that name exists (a new file never replaces one).
     """
     with open_folder(path.parent, root) as folder:
-        temp = f".{path.name}.{secrets.token_hex(4)}.mailmigrate-tmp"
+        temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
         fd = folder.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -97,12 +98,23 @@ def write_atomic(
                 os.fsync(handle.fileno())
             if unchanged_since is not None:
                 _check_unchanged(path, folder, unchanged_since)
-            folder.replace(temp, path.name)
+            if create:
+                _link_new(temp, path, folder)
+            else:
+                folder.replace(temp, path.name)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 folder.unlink(temp)
             raise
         folder.sync()
+
+
+def _link_new(temp: str, path: Path, folder: Union[DescriptorFolder, CheckedFolder]) -> None:
+    try:
+        folder.link(temp, path.name)
+    except FileExistsError:
+        raise MigrateError(f"{path}: appeared while being migrated; left alone, run again") from None
+    folder.unlink(temp)
 
 
 def _set_mode(fd: int, mode: int) -> None:

@@ -32,10 +32,11 @@ _REPARSE_POINT = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
 
 def by_descriptor() -> bool:
-    """Whether files can be opened, looked at, renamed (``os.replace`` goes with ``os.rename``) and
-    removed relative to a folder's descriptor, without following a link."""
-    return ({os.open, os.stat, os.rename, os.unlink} <= os.supports_dir_fd and os.stat in os.supports_follow_symlinks
-            and hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW"))
+    """Whether files can be opened, looked at, renamed (``os.replace`` goes with ``os.rename``), linked
+    and removed relative to a folder's descriptor, without following a link."""
+    return ({os.open, os.stat, os.rename, os.link, os.unlink} <= os.supports_dir_fd
+            and {os.stat, os.link} <= os.supports_follow_symlinks and hasattr(os, "O_DIRECTORY")
+            and hasattr(os, "O_NOFOLLOW"))
 
 
 def is_within(path: Path, folder: Path) -> bool:
@@ -116,6 +117,10 @@ class DescriptorFolder:
     def replace(self, source: str, target: str) -> None:
         os.replace(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
 
+    def link(self, source: str, target: str) -> None:
+        """``target`` made a second name of ``source``; ``FileExistsError`` when it exists (a link too)."""
+        os.link(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd, follow_symlinks=False)
+
     def unlink(self, name: str) -> None:
         os.unlink(name, dir_fd=self.fd)
 
@@ -187,6 +192,11 @@ class CheckedFolder:
     def replace(self, source: str, target: str) -> None:
         self.check()
         os.replace(self.path / source, self.path / target)
+
+    def link(self, source: str, target: str) -> None:
+        """As ``DescriptorFolder.link``; ``source`` is the new file this folder opened, no link."""
+        self.check()
+        os.link(self.path / source, self.path / target)
 
     def unlink(self, name: str) -> None:
         os.unlink(self.path / name)

@@ -96,12 +96,19 @@ def apply(path: Path, parser: Parser, policy: Policy, run: Run, root: Optional[P
 
 
 def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, run: Run, root: Optional[Path]) -> None:
-    """Every file backed up and the manifest saved (once) before the first is replaced."""
-    written = [(reader.sources[file.path], file.after.to_bytes()) for file in files]
-    entries = [run.record(source, after, client, plan.changes) for source, after in written]
+    """Every file backed up and the manifest saved (once) before the first is replaced.
+
+    A file the setup did not have (a parser may add one, e.g. an Outlook PRF) is
+    created with the owner and mode of the setup's first file, never over one that appeared since.
+    """
+    setup = next(iter(reader.sources.values()))
+    written = [(reader.sources.get(file.path) or Source(Path(file.path), b"", setup.stat), file.after.to_bytes(),
+                file.path not in reader.sources) for file in files]
+    entries = [run.record(source, after, client, plan.changes, new) for source, after, new in written]
     run.save()
-    for (source, after), entry in zip(written, entries):
-        write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=source.stat, root=root)
+    for (source, after, new), entry in zip(written, entries):
+        write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=None if new else source.stat,
+                     root=root, create=new)
         run.done(entry)
 
 
@@ -128,6 +135,8 @@ def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
         what = "removed" if current is None else "changed"
         return Outcome(str(path), FAILED, entry["client"],
                        reason=f"{path}: {what} since run {run.id}; left alone (--force puts the old bytes back)")
+    if entry["sha256_before"] is None:  # the run created the file: undoing it removes it
+        return _remove_created(run, entry, path, current, force)
     backup = (run.directory / entry["backup"]).read_bytes()
     if sha256(backup) != entry["sha256_before"]:
         return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the backup of run {run.id} is damaged")
@@ -140,3 +149,13 @@ def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
         return Outcome(str(path), FAILED, entry["client"], reason=str(error))
     return Outcome(str(path), RESTORED, entry["client"], written=True)
 
+
+def _remove_created(run: Run, entry: dict, path: Path, current: Source, force: bool) -> Outcome:
+    try:
+        if force and current.sha256 != entry["sha256_after"]:  # forced: keep what we remove
+            write_atomic(run.directory / f"created-{Path(entry['path']).name}.overwritten", current.data,
+                         Ownership.private())
+        os.unlink(path)
+    except (MigrateError, OSError) as error:
+        return Outcome(str(path), FAILED, entry["client"], reason=str(error))
+    return Outcome(str(path), RESTORED, entry["client"], written=True)

@@ -13,7 +13,6 @@ import dataclasses
 import datetime
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Optional
 
@@ -59,8 +58,11 @@ class Run:
                     "version": version, "policy": policy_source, "files": []}
         return cls(state_dir / "runs" / run_id / part, manifest)
 
-    def record(self, source: Source, after: bytes, client: str, changes: list[Change]) -> dict:
-        """Back the file up and note it as pending: ``save`` before replacing it, ``done`` after."""
+    def record(self, source: Source, after: bytes, client: str, changes: list[Change], new: bool = False) -> dict:
+        """Back the file up and note it as pending: ``save`` before replacing it, ``done`` after.
+
+        A ``new`` file (one the run creates) has no backup and ``sha256_before`` ``None``: restoring removes it.
+        """
         if not self.directory.exists():
             self.directory.parent.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             for private in (self.directory.parent.parent, self.directory.parent, self.directory, self.directory / "files"):
@@ -68,10 +70,11 @@ class Run:
         number = len(self.manifest["files"]) + 1
         backup = f"files/{number:05d}"
         owner = Ownership.of(source.stat)
-        write_atomic(self.directory / backup, source.data, Ownership.private())
+        if not new:
+            write_atomic(self.directory / backup, source.data, Ownership.private())
         entry = {
-            "path": str(source.path.absolute()), "client": client, "backup": backup,
-            "sha256_before": source.sha256, "sha256_after": sha256(after),
+            "path": str(source.path.absolute()), "client": client, "backup": None if new else backup,
+            "sha256_before": None if new else source.sha256, "sha256_after": sha256(after),
             "mode": owner.mode, "uid": owner.uid, "gid": owner.gid, "state": "pending",
             "changes": [
                 {"account": c.account, "field": c.field, "old": c.old, "new": c.new, "rule": c.rule}
@@ -104,7 +107,7 @@ class Run:
 
 
 def new_run_id() -> str:
-    return f"{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+    return f"{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}-{os.urandom(2).hex()}"
 
 
 @dataclasses.dataclass

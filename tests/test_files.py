@@ -33,6 +33,15 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     assert target.read_bytes() == b"edited by the user meanwhile"
 
 
+def test_a_created_file_never_replaces_one_that_appeared(tmp_path: Path) -> None:
+    owner = Ownership(0o640, os.geteuid(), os.getegid())
+    write_atomic(tmp_path / "new.prf", b"made", owner, create=True)
+    assert (tmp_path / "new.prf").read_bytes() == b"made" and stat.S_IMODE((tmp_path / "new.prf").stat().st_mode) == 0o640
+    with pytest.raises(Exception, match="appeared while"):
+        write_atomic(tmp_path / "new.prf", b"again", owner, create=True)
+    assert (tmp_path / "new.prf").read_bytes() == b"made" and [p.name for p in tmp_path.iterdir()] == ["new.prf"]
+
+
 def test_no_folder_link_is_followed_below_a_home(tmp_path: Path) -> None:
     home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
     home.mkdir()

@@ -2,7 +2,7 @@
 no traceback, nothing written for them, and the rest of the run done.
 
 The corpus is ``tests/hostile/<case>/`` (each a home); the cases too big to keep in the
-repository (10 MB lines, XML nested 100 000 deep) and the one naming an absolute path are made here.
+repository (10 MB lines, a 9 MB registry value, XML nested 100 000 deep) and the one naming an absolute path are made here.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ FAILS = {
     "thunderbird-unterminated-comment": ".thunderbird/p/prefs.js:2:1",
     "thunderbird-unterminated-string": ".thunderbird/p/prefs.js:2:43",
     "evolution-gconf-billion-laughs": ".gconf/apps/evolution/mail/%gconf.xml:15:22",
+    "windows-truncated": "outlook.reg:5:32", "windows-bad-utf16": "outlook.reg:4:16", "windows-huge-value": "big.reg:4:18",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -37,6 +38,10 @@ def generated(homes: Path) -> None:
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
+    huge = homes / "windows-huge-value"
+    huge.mkdir()
+    (huge / "big.reg").write_bytes(b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts"
+                                   b"\\00000001]\r\n\"IMAP Password2\"=hex:" + b"00," * 3_000_000 + b"00\r\n")
     deep = homes / "evolution-gconf-deep" / ".gconf" / "apps" / "evolution" / "mail"
     deep.mkdir(parents=True)
     (deep / "%gconf.xml").write_text(

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from migrate.engine import plan_data
+from migrate.engine import plan_setup
 from migrate.rules.username_suffix import is_placeholder
 from parsers.fetchmail.accounts import split_login
 from tests.conftest import sample_files
@@ -73,3 +74,28 @@ def test_starttls_sample_keeps_port_143(tmp_path: Path) -> None:
     dump = fetchmail_dump((Path(FETCHMAIL_SAMPLES[0].parent) / "already-compliant.fetchmailrc.expected").read_bytes(), tmp_path)
     starttls = dump["servers"][1]
     assert effective_port(starttls, starttls["users"][0]) == 143 and not starttls["users"][0]["ssl"]
+
+
+WINDOWS_SAMPLES = sample_files("windows")
+
+
+def _windows_plan(path: Path, policy, files: dict[str, bytes]):
+    from parsers.windows import WindowsRegistryParser
+    return plan_setup(files.get, WindowsRegistryParser(), policy, str(path), "nobody")
+
+
+@pytest.mark.parametrize("path", WINDOWS_SAMPLES, ids=lambda p: p.name)
+def test_windows_export_round_trips_and_migrates_to_expected_with_its_prf(path: Path, policy) -> None:
+    plan = _windows_plan(path, policy, {str(path): path.read_bytes()})
+    assert plan.files[0].before.to_bytes() == path.read_bytes()
+    expected = {str(p)[: -len(".expected")] for p in path.parent.glob(f"{path.stem}.*.prf.expected")} | {str(path)}
+    assert {file.path for file in plan.files if file.changed} == expected
+    for file in plan.files:
+        if file.changed:
+            assert file.after.to_bytes() == Path(file.path + ".expected").read_bytes()
+
+
+@pytest.mark.parametrize("path", WINDOWS_SAMPLES, ids=lambda p: p.name)
+def test_windows_export_second_pass_changes_nothing(path: Path, policy) -> None:
+    migrated = {str(p)[: -len(".expected")]: p.read_bytes() for p in path.parent.glob(f"{path.stem}.*expected")}
+    assert not _windows_plan(path, policy, migrated).changed

@@ -22,6 +22,7 @@ from parsers.evolution import EvolutionParser
 from parsers.evolution.keyfile import escape
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.keyfile import unescape
+from parsers.evolution.processes import RunningPrograms
 from tests.conftest import SAMPLES
 from tests.oracles import require
 
@@ -220,6 +221,23 @@ def test_a_running_evolution_means_skip(tmp_path: Path) -> None:
         process.kill()
         process.wait()
     assert PARSER.live(account) is None
+
+
+def test_one_scan_of_processes_answers_until_it_is_too_old() -> None:
+    program = f"mailmigrate-test-{os.getpid()}".encode()
+    kept, fresh = RunningPrograms(max_age=3600), RunningPrograms(max_age=0)
+    assert program not in kept.of(os.getuid())
+    process = subprocess.Popen([program, "60"], executable=shutil.which("sleep"))
+    for _ in range(100):  # until the child has become the program
+        if Path(f"/proc/{process.pid}/cmdline").read_bytes().startswith(program):
+            break
+        time.sleep(0.01)
+    try:
+        assert program not in kept.of(os.getuid())  # the scan made before it started still answers
+        assert program in fresh.of(os.getuid())
+    finally:
+        process.kill()
+        process.wait()
 
 
 GCONF = EVOLUTION / "2.x" / ".gconf" / "apps" / "evolution" / "mail" / "%gconf.xml"
