@@ -116,3 +116,12 @@ def test_a_running_registry_makes_apply_leave_the_home_alone(tmp_path: Path, cap
         out = capsys.readouterr()
         assert "evolution-source-registry is running" in out.err and "skipped because the client is running" in out.out
         assert {path: path.read_bytes() for path in home.rglob("*") if path.is_file()} == before
+
+
+def test_a_registry_serving_another_home_does_not_hold_this_one(tmp_path: Path, capsys) -> None:
+    other = copied(SAMPLES / "evolution" / "3.x-imap", tmp_path / "other")
+    home = copied(SAMPLES / "evolution" / "3.x-pop", tmp_path / "home")
+    with running_registry(other):
+        assert main(["apply", str(home)]) == 0
+        out = capsys.readouterr().out
+        assert "0 skipped because the client is running" in out and "1 setup: 1 changed" in out

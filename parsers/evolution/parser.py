@@ -23,6 +23,7 @@ from parsers.evolution import sources
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.migration import migrate
 from parsers.evolution.processes import RunningPrograms
+from parsers.evolution.processes import config_folder
 
 if TYPE_CHECKING:
     from parsers.evolution.gconf import GconfSetup
@@ -86,10 +87,21 @@ class EvolutionParser(Parser):
                     return "Evolution is running: close it first (evolution --force-shutdown)"
             except (OSError, ValueError, IndexError, MigrateError):
                 pass
-            running = self._program_of_owner(path, (b"evolution-source-registry",))
+            running = "evolution-source-registry" if self._registry_serving(path) else None
         else:  # GConf: Evolution 2.x itself, or the GConf daemon that would write its cache back
             running = self._program_of_owner(path, (b"evolution", b"gconfd-2"))
         return f"{running} is running: close Evolution first (evolution --force-shutdown)" if running else None
+
+    def _registry_serving(self, path: Path) -> bool:
+        """Whether a source registry of the owner reads the folder of ``path`` (one whose environment
+        cannot be read is taken to)."""
+        try:
+            registries = self._running.of(os.lstat(path).st_uid).get(b"evolution-source-registry", ())
+        except OSError:
+            return False
+        sources = os.path.realpath(path.parent)
+        return any(folder is None or os.path.realpath(os.path.join(folder, "evolution", "sources")) == sources
+                   for folder in map(config_folder, registries))
 
     def _program_of_owner(self, path: Path, names: tuple[bytes, ...]) -> Optional[str]:
         """The first of ``names`` running as the owner of ``path`` (its program name, not its arguments)."""

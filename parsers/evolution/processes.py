@@ -13,8 +13,12 @@ from __future__ import annotations
 import math
 import os
 import time
+from typing import Optional
 
 MAX_AGE = 1.0  #: seconds a scan answers for
+
+
+Programs = dict[bytes, tuple[int, ...]]  #: program name -> the ids of its processes
 
 
 class RunningPrograms:
@@ -23,17 +27,29 @@ class RunningPrograms:
     def __init__(self, max_age: float = MAX_AGE) -> None:
         self.max_age = max_age
         self._scanned = -math.inf
-        self._by_user: dict[int, frozenset[bytes]] = {}
+        self._by_user: dict[int, Programs] = {}
 
-    def of(self, uid: int) -> frozenset[bytes]:
+    def of(self, uid: int) -> Programs:
         now = time.monotonic()
         if now - self._scanned > self.max_age:  # its age counts from the start of the scan
             self._by_user, self._scanned = _scan(), now
-        return self._by_user.get(uid, frozenset())
+        return self._by_user.get(uid, {})
 
 
-def _scan() -> dict[int, frozenset[bytes]]:
-    found: dict[int, set[bytes]] = {}
+def config_folder(pid: int) -> Optional[str]:
+    """The folder a process takes as the user's configuration folder (GLib's: ``$XDG_CONFIG_HOME``, else
+    ``$HOME/.config``); ``None`` when its environment cannot be read."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            variables = dict(item.partition(b"=")[::2] for item in environ.read().split(b"\0") if item)
+    except OSError:
+        return None
+    folder = variables.get(b"XDG_CONFIG_HOME") or (variables.get(b"HOME", b"") + b"/.config")
+    return os.fsdecode(folder)
+
+
+def _scan() -> dict[int, Programs]:
+    found: dict[int, dict[bytes, list[int]]] = {}
     try:
         processes = os.scandir("/proc")
     except OSError:  # no /proc: Windows, where Evolution is not at home
@@ -48,5 +64,5 @@ def _scan() -> dict[int, frozenset[bytes]]:
                     program = os.path.basename(cmdline.read().split(b"\0")[0])
             except OSError:  # gone since it was listed
                 continue
-            found.setdefault(uid, set()).add(program)
-    return {uid: frozenset(programs) for uid, programs in found.items()}
+            found.setdefault(uid, {}).setdefault(program, []).append(int(process.name))
+    return {uid: {program: tuple(pids) for program, pids in programs.items()} for uid, programs in found.items()}
