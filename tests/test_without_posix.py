@@ -20,6 +20,7 @@ from migrate.folders import by_descriptor
 from migrate.lock import LOCK_FILE
 from migrate.lock import home_lock
 from migrate.posix import may_be_running
+from parsers.evolution.processes import RunningPrograms
 from parsers.fetchmail import FetchmailParser
 from tests.conftest import SAMPLES
 from tests.without_posix import take_away
@@ -178,3 +179,16 @@ def test_the_command_line_imports_and_plans_without_them() -> None:
              " if sys.modules.get(m)))")
     probed = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert probed.stdout == "False []\n", probed.stderr
+
+
+def test_without_proc_no_process_is_listed(monkeypatch) -> None:
+    """Evolution's live check on Windows, which has no /proc: nothing found, no error."""
+    scandir = os.scandir
+
+    def no_proc(path: str = ".") -> object:
+        if str(path) == "/proc":
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", no_proc)
+    assert RunningPrograms(max_age=0).of(0) == {}
