@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import itertools
 import os
-import pwd
 from pathlib import Path
 from typing import Iterable
 from typing import Iterator
@@ -25,6 +24,7 @@ from migrate.errors import SkipFile
 from migrate.lock import home_lock
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
+from migrate.posix import user_name
 from migrate.runner import SKIPPED
 from migrate.runner import Outcome
 from migrate.runner import apply
@@ -72,8 +72,8 @@ def homes_listed(listing: Path) -> list[str]:
 
 def owner_of(path: Union[str, Path]) -> str:
     try:
-        return pwd.getpwuid(os.lstat(path).st_uid).pw_name
-    except (KeyError, OSError):
+        return user_name(os.lstat(path).st_uid) or ""
+    except OSError:
         return ""
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pwd
 from pathlib import Path
 from typing import Optional
 
@@ -18,13 +17,14 @@ from migrate.engine import plan_setup
 from migrate.errors import MigrateError
 from migrate.errors import SkipFile
 from migrate.files import Ownership
-from migrate.files import is_within
 from migrate.files import Source
 from migrate.files import read_source
 from migrate.files import sha256
 from migrate.files import write_atomic
+from migrate.folders import is_within
 from migrate.plugins import Parser
 from migrate.policy import Policy
+from migrate.posix import user_name
 from migrate.runs import Run
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
@@ -74,7 +74,7 @@ def examine(path: Path, parser: Parser, policy: Policy, root: Optional[Path] = N
         live = parser.live(path)
         if live:
             return Outcome(shown, SKIPPED, parser.client, reason=f"{shown}: {live}", live=True), reader
-        plan = plan_setup(reader, parser, policy, shown, _login_name(os.lstat(path).st_uid))
+        plan = plan_setup(reader, parser, policy, shown, user_name(os.lstat(path).st_uid))
     except SkipFile as skip:
         return Outcome(shown, SKIPPED, parser.client, reason=str(skip)), reader
     except MigrateError as error:
@@ -143,8 +143,7 @@ def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
     owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
     try:
         if current is not None and current_sha != entry["sha256_after"]:  # forced: keep what we overwrite
-            private = Ownership(0o600, os.geteuid(), os.getegid())
-            write_atomic(run.directory / f"{entry['backup']}.overwritten", current.data, private)
+            write_atomic(run.directory / f"{entry['backup']}.overwritten", current.data, Ownership.private())
         write_atomic(path, backup, owner, unchanged_since=current.stat if current else None)
     except (MigrateError, OSError) as error:
         return Outcome(str(path), FAILED, entry["client"], reason=str(error))
@@ -155,15 +154,8 @@ def _remove_created(run: Run, entry: dict, path: Path, current: Source, force: b
     try:
         if force and current.sha256 != entry["sha256_after"]:  # forced: keep what we remove
             write_atomic(run.directory / f"created-{Path(entry['path']).name}.overwritten", current.data,
-                         Ownership(0o600, os.geteuid(), os.getegid()))
+                         Ownership.private())
         os.unlink(path)
     except (MigrateError, OSError) as error:
         return Outcome(str(path), FAILED, entry["client"], reason=str(error))
     return Outcome(str(path), RESTORED, entry["client"], written=True)
-
-
-def _login_name(uid: int) -> Optional[str]:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return None

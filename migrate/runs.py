@@ -70,9 +70,8 @@ class Run:
         number = len(self.manifest["files"]) + 1
         backup = f"files/{number:05d}"
         owner = Ownership.of(source.stat)
-        private = Ownership(0o600, os.geteuid(), os.getegid())
         if not new:
-            write_atomic(self.directory / backup, source.data, private)
+            write_atomic(self.directory / backup, source.data, Ownership.private())
         entry = {
             "path": str(source.path.absolute()), "client": client, "backup": None if new else backup,
             "sha256_before": None if new else source.sha256, "sha256_after": sha256(after),
@@ -104,7 +103,7 @@ class Run:
         head = json.dumps({key: value for key, value in self.manifest.items() if key != "files"}, sort_keys=True)
         files = ",\n  ".join(json.dumps(entry, sort_keys=True) for entry in self.manifest["files"])
         data = f'{head[:-1]}, "files": [\n  {files}\n]}}\n'.encode()
-        write_atomic(self.directory / MANIFEST, data, Ownership(0o600, os.geteuid(), os.getegid()))
+        write_atomic(self.directory / MANIFEST, data, Ownership.private())
 
 
 def new_run_id() -> str:

@@ -50,7 +50,11 @@ def config_folder(pid: int) -> Optional[str]:
 
 def _scan() -> dict[int, Programs]:
     found: dict[int, dict[bytes, list[int]]] = {}
-    with os.scandir("/proc") as processes:
+    try:
+        processes = os.scandir("/proc")
+    except OSError:  # no /proc: Windows, where Evolution is not at home
+        return {}
+    with processes:
         for process in processes:
             if not process.name.isdigit():
                 continue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +15,7 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
+from migrate.posix import may_be_running
 from parsers.fetchmail import MAILMIGRATE_PATTERNS
 from parsers.fetchmail import accounts as neutral
 from parsers.fetchmail.changes import HANDLERS
@@ -86,12 +86,8 @@ class FetchmailParser(Parser):
             pid = int(pidfile.read_text("ascii", "replace").split()[0])
         except (OSError, ValueError, IndexError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not may_be_running(pid):
             return None
-        except PermissionError:
-            pass
         return f"fetchmail is running (pid {pid} in {pidfile.name}); stop it with 'fetchmail -q' first"
 
     @staticmethod

@@ -19,13 +19,13 @@ never rewritten.
 from __future__ import annotations
 
 import os
-import pwd
 from pathlib import PurePosixPath
 from typing import NamedTuple
 from typing import Optional
 
 from migrate.plugins import Read
 from migrate.plugins import reader_root
+from migrate.posix import user_home
 
 _DOT_FILES = (".muttrc", ".neomuttrc")
 _DOT_FOLDERS = (".mutt", ".neomutt")
@@ -68,8 +68,8 @@ def _home_of_user(main: str) -> str:
 
 def _owner_home(main: str) -> Optional[str]:
     try:
-        return pwd.getpwuid(os.lstat(main).st_uid).pw_dir
-    except (OSError, KeyError):
+        return user_home(os.lstat(main).st_uid)
+    except OSError:
         return None
 
 

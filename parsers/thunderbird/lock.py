@@ -7,10 +7,12 @@ nothing; only a held POSIX record lock does (``flock`` would not see it).
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 from pathlib import Path
 from typing import Optional
+
+from migrate.posix import may_be_running
+from migrate.posix import optional_module
 
 
 def in_use(profile: Path) -> Optional[str]:
@@ -18,6 +20,9 @@ def in_use(profile: Path) -> Optional[str]:
 
 
 def _fcntl_lock(path: Path) -> Optional[str]:
+    fcntl = optional_module("fcntl")  # none on Windows, where Gecko does not use .parentlock
+    if fcntl is None:
+        return None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -42,11 +47,10 @@ def _symlink_lock(path: Path) -> Optional[str]:
         return None
     _, _, pid = target.rpartition(":")
     try:
-        os.kill(int(pid.lstrip("+")), 0)
-    except (ValueError, ProcessLookupError):
-        return None  # a stale lock left by a crash
-    except PermissionError:
-        pass
+        if not may_be_running(int(pid.lstrip("+"))):
+            return None  # a stale lock left by a crash
+    except ValueError:
+        return None
     return f"the profile is in use (lock -> {target}): quit Thunderbird/SeaMonkey first"
 
 

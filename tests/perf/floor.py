@@ -1,7 +1,6 @@
 """The floor for the benchmark: the same safe I/O as ``apply``, with no parsing at all."""
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,7 +18,7 @@ def _home(job: tuple[str, str, int]) -> int:
     backups.mkdir(parents=True, exist_ok=True)
     files = [p for item in discover([home], load_parsers(), within=home) if isinstance(item, Found)
              for p in ([item.path] if item.path.is_file() else [item.path / "prefs.js"])]
-    private = Ownership(0o600, os.geteuid(), os.getegid())
+    private = Ownership.private()
     for count, path in enumerate(files):
         source = read_source(path, home)
         write_atomic(backups / f"{count:05d}", source.data, private)
