@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-from functools import reduce
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from parsers.windows.ntuser import _data
 from parsers.windows.regfile import parse_reg
 from parsers.windows.values import is_password
 from tests.conftest import SAMPLES
+from tests.hives import checksummed
 from tests.hives import empty_hive
 from tests.hives import exported
 from tests.hives import hive_with
@@ -116,9 +116,7 @@ def test_no_saved_password_is_shown_in_any_output(homes: Path, capsys: pytest.Ca
 
 
 def _bins_size(data: bytes, size: int) -> bytes:
-    """The hive with its header saying ``size`` bytes of bins, its checksum made right."""
-    header = data[:40] + struct.pack("<I", size) + data[44:508]
-    return header + struct.pack("<I", reduce(lambda a, b: a ^ b, struct.unpack("<127I", header))) + data[512:]
+    return checksummed(data[:40] + struct.pack("<I", size) + data[44:])
 
 
 @pytest.mark.parametrize("damage, message", [
