@@ -2,17 +2,21 @@
 no traceback, nothing written for them, and the rest of the run done.
 
 The corpus is ``tests/hostile/<case>/`` (each a home); the cases too big to keep in the
-repository (10 MB lines, a 9 MB registry value, XML nested 100 000 deep) and the one naming an absolute path are made here.
+repository (10 MB lines, a 9 MB registry value, XML nested 100 000 deep), the one naming an absolute path
+and the registry hives (written by ``tests/hives.py``, not kept as opaque bytes) are made here.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.hives import checksummed
+from tests.hives import empty_hive
 from tests.perf.homes import make_homes
 from tests.test_crash import contents as files
 
@@ -27,6 +31,7 @@ FAILS = {
     "windows-truncated": "outlook.reg:5:32", "windows-bad-utf16": "outlook.reg:4:16", "windows-huge-value": "big.reg:4:18",
     "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
     "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
+    "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -50,6 +55,11 @@ def generated(homes: Path) -> None:
         '<?xml version="1.0"?>\n<gconf>\n\t<entry name="accounts" mtime="1" type="list" ltype="string">\n'
         '\t\t<li type="string">\n\t\t\t<stringvalue>&lt;?xml version="1.0"?&gt;&lt;account name="x" uid="1"&gt;'
         + "&lt;a&gt;" * 100_000 + "&lt;/a&gt;" * 100_000 + "&lt;/account&gt;</stringvalue>\n\t\t</li>\n\t</entry>\n</gconf>\n")
+    hive = empty_hive()
+    huge = checksummed(hive[:40] + struct.pack("<I", 0xFFFFF000) + hive[44:])  # its bins said to be 4 GiB
+    for case, data in (("truncated", hive[:6000]), ("wrong-magic", b"hbin" + hive[4:]), ("huge", huge)):
+        (homes / f"windows-hive-{case}").mkdir()
+        (homes / f"windows-hive-{case}" / "NTUSER.DAT").write_bytes(data)
     absolute = homes / "thunderbird-profile-absolute" / ".thunderbird"
     absolute.mkdir(parents=True)
     (absolute / "profiles.ini").write_text(

@@ -9,7 +9,8 @@ the key's last value.  For a POP account of a MAPI profile, which the
 registry cannot turn into IMAP, ``apply`` also writes a PRF beside the export
 (``prf``).  Outlook and Outlook Express cannot run on the file server this
 works on, so no setup is ever found in use.  Account files of the same
-programs (``.iaf``, ``.oeaccount``) have their own parsers, in ``account_files``.
+programs (``.iaf``, ``.oeaccount``) have their own parsers, in ``account_files``; so do
+roaming profiles' hives (``NTUSER.DAT``, in ``ntuser``), read by the same account rules.
 """
 from parsers import on_demand
 

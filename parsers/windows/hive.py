@@ -40,6 +40,7 @@ from migrate.posix import optional_module
 WORKER = Path(__file__).with_name("hivex_worker.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 TIMEOUT = 300  #: seconds for hivex to read or edit one hive, however large or malformed
+MAX_HIVE = 1 << 29  #: bytes; a user's hive holds settings only, tens of MB when it has grown for years
 LOGS = (".LOG", ".LOG1", ".LOG2")  #: the transaction logs beside a hive (Windows XP: .LOG; Vista on: .LOG1, .LOG2)
 _INSTALL = "; reading registry hives needs hivex's Python binding (Debian, Ubuntu: apt-get install python3-hivex)"
 
@@ -91,6 +92,20 @@ def _request(edit: Edit) -> dict:
     if isinstance(edit, Deletion):
         return {"key": edit.key, "name": edit.name, "data": None}
     return {"key": edit.key, "name": edit.name, "type": edit.type, "data": base64.b64encode(edit.data).decode("ascii")}
+
+
+def malformed(hive: bytes) -> Optional[str]:
+    """Why these bytes cannot be a whole hive, or ``None``: hivex itself says little more than an errno."""
+    if hive[:4] != b"regf":
+        return "not a registry hive (it does not start with 'regf')"
+    if len(hive) > MAX_HIVE:
+        return f"{len(hive)} bytes, over the {MAX_HIVE >> 20} MiB a user's hive may be"
+    if len(hive) < 4096:
+        return f"truncated: {len(hive)} bytes, shorter than a hive's 4096-byte header"
+    bins = struct.unpack_from("<I", hive, 40)[0]
+    if 4096 + bins > len(hive):
+        return f"truncated: its header says {4096 + bins} bytes, the file has {len(hive)}"
+    return None
 
 
 def dirty(hive: bytes) -> Optional[str]:

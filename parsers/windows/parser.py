@@ -8,7 +8,6 @@ from typing import Iterator
 from typing import Optional
 
 from migrate.document import Document
-from migrate.document import Token
 from migrate.errors import MigrateError
 from migrate.files import read_source
 from migrate.model import Account
@@ -17,27 +16,18 @@ from migrate.model import Note
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
-from parsers.windows import internet_accounts
-from parsers.windows import mapi_accounts
-from parsers.windows.accounts import mail_account
-from parsers.windows.endpoints import after
-from parsers.windows.prf import OUTLOOK_2003
-from parsers.windows.prf import OUTLOOK_2007
-from parsers.windows.prf import NewAccount
-from parsers.windows.prf import prf_path
-from parsers.windows.prf import prf_text
+from parsers.windows.registry_accounts import existing_prfs
+from parsers.windows.registry_accounts import key_accounts
+from parsers.windows.registry_accounts import migrated
 from parsers.windows.regfile import RegFile
 from parsers.windows.regfile import parse_reg
 from parsers.windows.regkeys import Key
 from parsers.windows.regkeys import keys
 from parsers.windows.regkeys import value_edits
 from parsers.windows.text import EncodedDocument
-from parsers.windows.values import lookup
-from parsers.windows.values import text
 
 #: Text that marks an export holding an account key (checked before parsing, so other exports are passed over).
 _ACCOUNT_KEYS = re.compile(r"Account Manager\\Accounts\\|9375CFF0413111d3B88A00104B2A6676\\", re.IGNORECASE)
-_PROFILES = re.compile(r"\\Windows Messaging Subsystem\\Profiles$", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,92 +61,16 @@ class WindowsRegistryParser(Parser):
 
     def parse(self, read: Read, path: str) -> ParsedExport:
         reg = parse_reg(read_required(read, path), path)
-        prfs = {}
-        for profile in dict.fromkeys(_profile(key) for key in keys(reg).values() if _pop_in_profile(key)):
-            name = prf_path(path, profile)
-            data = read(name)
-            tokens = (Token("TEXT", data.decode("cp1252", "surrogateescape")),) if data else ()
-            prfs[name] = EncodedDocument(tokens, name, "cp1252")
-        return ParsedExport(reg, prfs)
+        return ParsedExport(reg, existing_prfs(read, path, keys(reg)))
 
     def accounts(self, parsed: ParsedExport) -> list[Account]:
-        found = []
-        for key in parsed.keys.values():
-            rules = _rules(key)
-            if rules is None:
-                continue
-            where = f"Outlook profile {_profile(key)!r}" if rules is mapi_accounts else (
-                "Outlook internet-only" if "\\omi account manager\\" in key.path.lower() else "Outlook Express")
-            account = mail_account(rules, key.path, key.values, where, key.line, key.path.rsplit("\\", 1)[-1])
-            found += [account] if account is not None else []
-        return found
+        return key_accounts(parsed.keys)
 
     def apply(self, parsed: ParsedExport, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
-        by_key, edits, notes = parsed.keys, [], []
-        replacements: dict[str, list[tuple[Account, NewAccount]]] = {}
-        for account in accounts:
-            mine = [change for change in changes if change.account == account.key]
-            key = by_key[account.key.lower()]
-            rules = _rules(key)
-            if not mine or rules is None:
-                continue
-            edits += value_edits(parsed.reg, key, rules.edits(key.values, account.incoming, account.outgoing, mine))
-            notes += [] if rules is mapi_accounts else internet_accounts.notes(account, key.values, mine)
-            if rules is mapi_accounts and any(c.field == "incoming.protocol" for c in mine):
-                replacements.setdefault(_profile(key), []).append((account, _replacement(account, key, mine)))
-        documents: dict[str, Document] = {parsed.reg.path: parsed.reg.apply(edits)}
-        version = _outlook_version(by_key)
-        for profile, replaced in replacements.items():
-            path = prf_path(parsed.reg.path, profile)
-            content = prf_text(profile, [new for _, new in replaced], version, parsed.reg.path, _is_default(by_key, profile))
-            documents[path] = EncodedDocument((Token("TEXT", content),), path, "cp1252")
-            notes += [Note(account.key, "windows",
-                           f"Outlook cannot turn a POP account into IMAP in the registry: {path} adds the IMAP account"
-                           f" (Outlook {version} settings); with Outlook closed run: outlook.exe /importprf \"{Path(path).name}\","
-                           " then remove the POP account") for account, _ in replaced]
-        return documents, notes
+        edits, prfs, notes = migrated(parsed.keys, parsed.reg.path, accounts, changes)
+        lines = [edit for key, found in edits for edit in value_edits(parsed.reg, key, found)]
+        return {parsed.reg.path: parsed.reg.apply(lines), **prfs}, notes
 
     def live(self, path: Path) -> Optional[str]:
         """Never: Outlook and Outlook Express run on Windows, not on the file server holding the export."""
         return None
-
-
-def _rules(key: Key):  # type: ignore[no-untyped-def]
-    """The module that reads and edits this kind of account key, or ``None``."""
-    if internet_accounts.KEY.search(key.path):
-        return internet_accounts
-    if mapi_accounts.KEY.search(key.path):
-        return mapi_accounts
-    return None
-
-
-def _profile(key: Key) -> str:
-    match = mapi_accounts.KEY.search(key.path)
-    return match.group(1) if match else ""
-
-
-def _pop_in_profile(key: Key) -> bool:
-    return mapi_accounts.KEY.search(key.path) is not None and mapi_accounts.kind(key.values) == "POP3"
-
-
-def _replacement(account: Account, key: Key, changes: list[Change]) -> NewAccount:
-    outgoing = after(account.outgoing, changes, "outgoing") if account.outgoing is not None else None
-    name = text(key.values, "Account Name") or ""
-    return NewAccount(name, text(key.values, "Display Name") or "", text(key.values, "Email") or "",
-                      after(account.incoming, changes, "incoming"), outgoing)
-
-
-def _outlook_version(by_key: dict[str, Key]) -> str:
-    """The mapping block to write: from the export's Office keys, else from the SMTP values Outlook 2007 adds."""
-    paths = " ".join(by_key)
-    if "\\office\\12.0\\" in paths:
-        return OUTLOOK_2007
-    if "\\office\\11.0\\" in paths or "\\office\\10.0\\" in paths:
-        return OUTLOOK_2003
-    mapi = [key for key in by_key.values() if mapi_accounts.KEY.search(key.path)]
-    return OUTLOOK_2007 if any(lookup(key.values, "SMTP Secure Connection") is not None for key in mapi) else OUTLOOK_2003
-
-
-def _is_default(by_key: dict[str, Key], profile: str) -> bool:
-    profiles = next((key for key in by_key.values() if _PROFILES.search(key.path)), None)
-    return profiles is not None and text(profiles.values, "DefaultProfile") == profile
