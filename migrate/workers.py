@@ -1,0 +1,109 @@
+"""Worker processes that never outlive their run, and never stop half-way through writing a file.
+
+A worker leaves when the main process dies, however it dies (SIGKILL, the OOM
+killer): on Linux the kernel sends it SIGTERM (``PR_SET_PDEATHSIG``);
+elsewhere, or when the main process is not its parent, a thread waits for the
+end of the pipe multiprocessing keeps from the parent.  SIGTERM stops a worker
+cleanly: between jobs it exits at once; in a job it raises ``Stopped``, which
+unwinds the job (a temporary file beside a user's file is removed, a file is
+either replaced or not) before the process exits.  Ctrl-C reaches every process
+of the terminal's group: workers ignore it, and the main process decides.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
+from typing import Callable
+from typing import Iterator
+from typing import TypeVar
+
+PR_SET_PDEATHSIG = 1  #: from <linux/prctl.h>
+STOPPED = 128 + signal.SIGTERM  #: a stopped worker's exit status, as a shell reports one killed by SIGTERM
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Stopped(BaseException):
+    """The worker was told to stop in the middle of a job (not an ``Exception``: nothing may handle it)."""
+
+
+_in_job = False
+_stopping = False
+
+
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back from the processes started in the block (they inherit this thread's signal mask)
+    until they unblock it: a worker being started cannot yet ignore it, and would print a traceback."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def start_worker(main: int) -> None:
+    """In a new worker process of the main process ``main``: stop with it, and on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, _stop)
+    # Checked after setting it: a parent that died just before would send nothing.
+    if not (_parent_death_signal(signal.SIGTERM) and os.getppid() == main):
+        threading.Thread(target=_watch_parent, name="parent-watch", daemon=True).start()
+
+
+def stoppable(work: Callable[[T], R], argument: T) -> R:
+    """``work(argument)`` in a worker; stopped part-way, the process ends once the job has unwound."""
+    global _in_job
+    try:  # a signal anywhere, even as the job ends, lands in one of the two paths that exit
+        _in_job = True
+        try:
+            result = work(argument)
+        finally:
+            _in_job = False
+    except Stopped:
+        os._exit(STOPPED)
+    return result
+
+
+def stop_workers() -> None:
+    """In the main process: each worker (the only child processes it starts) stops now, within the file
+    in hand."""
+    for worker in multiprocessing.active_children():
+        worker.terminate()
+
+
+def _stop(signum: int, frame: object) -> None:
+    global _stopping
+    if not _in_job:
+        os._exit(STOPPED)
+    if not _stopping:  # a second signal must not cut short the unwinding of the first
+        _stopping = True
+        raise Stopped
+
+
+def _parent_death_signal(signum: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signum), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                          ctypes.c_ulong(0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent() -> None:
+    """The parent's end of the pipe closes when it dies, whichever way."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing: nothing to watch
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    os.kill(os.getpid(), signal.SIGTERM)
