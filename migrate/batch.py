@@ -155,7 +155,7 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     from concurrent.futures.process import BrokenProcessPool
 
     from migrate.workers import ctrl_c_held
-    from migrate.workers import stop_workers
+    from migrate.workers import ctrl_c_stops_workers
     from migrate.workers import stoppable
 
     # Some jobs in flight per worker, not all: memory stays flat however many homes there are, and a
@@ -175,11 +175,8 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     except BrokenProcessPool:  # the pool stops the other workers
         raise WorkerLost("a worker process ended abruptly (killed, out of memory?)") from None
     finally:
-        try:
+        with ctrl_c_stops_workers():
             pool.shutdown(cancel_futures=True)
-        except KeyboardInterrupt:
-            stop_workers()
-            raise
 
 
 def _start_worker(settings: Settings, main: int) -> None:

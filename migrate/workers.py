@@ -12,7 +12,6 @@ of the terminal's group: workers ignore it, and the main process decides.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -73,11 +72,29 @@ def stoppable(work: Callable[[T], R], argument: T) -> R:
     return result
 
 
-def stop_workers() -> None:
-    """In the main process: each worker (the only child processes it starts) stops now, within the file
-    in hand."""
-    for worker in multiprocessing.active_children():
-        worker.terminate()
+@contextlib.contextmanager
+def ctrl_c_stops_workers() -> Iterator[None]:
+    """In the main process, while the workers finish the jobs in hand: Ctrl-C stops them at once, each
+    within the file in hand, and is raised once the block is done.  Not raised during the wait: a
+    thread's join cut short by it can return early, and the pool's thread then races Python's exit."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background: Ctrl-C is not for us
+        yield
+        return
+    pressed = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal pressed
+        pressed = True
+        for worker in multiprocessing.active_children():  # the only child processes the main one starts
+            worker.terminate()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -92,6 +109,8 @@ def _stop(signum: int, frame: object) -> None:
 def _parent_death_signal(signum: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # only where it is used: a worker, on Linux
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signum), ctypes.c_ulong(0), ctypes.c_ulong(0),
