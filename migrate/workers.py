@@ -2,12 +2,14 @@
 
 A worker leaves when the main process dies, however it dies (SIGKILL, the OOM
 killer): on Linux the kernel sends it SIGTERM (``PR_SET_PDEATHSIG``);
-elsewhere, or when the main process is not its parent, a thread waits for the
-end of the pipe multiprocessing keeps from the parent.  SIGTERM stops a worker
-cleanly: between jobs it exits at once; in a job it raises ``Stopped``, which
-unwinds the job (a temporary file beside a user's file is removed, a file is
-either replaced or not) before the process exits.  Ctrl-C reaches every process
-of the terminal's group: workers ignore it, and the main process decides.
+elsewhere, or when the main process is not its parent, a thread waits on
+multiprocessing's sentinel of the parent (a pipe's end, or on Windows the
+process handle) and sends SIGTERM to the worker's main thread.  SIGTERM stops a worker cleanly: between
+jobs it exits at once; in a job it raises ``Stopped``, which unwinds the job (a
+temporary file beside a user's file is removed, a file is either replaced or
+not) before the process exits.  Ctrl-C reaches every process of the terminal's
+group: workers ignore it, and the main process decides.  (Windows cannot send
+SIGTERM to another process: there the main process ends its workers outright.)
 """
 from __future__ import annotations
 
@@ -41,17 +43,17 @@ _stopping = False
 def ctrl_c_held() -> Iterator[None]:
     """Ctrl-C held back from the processes started in the block (they inherit this thread's signal mask)
     until they unblock it: a worker being started cannot yet ignore it, and would print a traceback."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    _hold_ctrl_c(True)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _hold_ctrl_c(False)
 
 
 def start_worker(main: int) -> None:
     """In a new worker process of the main process ``main``: stop with it, and on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _hold_ctrl_c(False)
     signal.signal(signal.SIGTERM, _stop)
     # Checked after setting it: a parent that died just before would send nothing.
     if not (_parent_death_signal(signal.SIGTERM) and os.getppid() == main):
@@ -106,6 +108,11 @@ def _stop(signum: int, frame: object) -> None:
         raise Stopped
 
 
+def _hold_ctrl_c(held: bool) -> None:
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows, where a new process has no mask to inherit
+        signal.pthread_sigmask(signal.SIG_BLOCK if held else signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _parent_death_signal(signum: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
@@ -125,4 +132,9 @@ def _watch_parent() -> None:
     if parent is None:  # not started by multiprocessing: nothing to watch
         return
     multiprocessing.connection.wait([parent.sentinel])
-    os.kill(os.getpid(), signal.SIGTERM)
+    if hasattr(signal, "pthread_kill"):  # to the main thread itself, which it wakes from any wait for a job
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+    elif _in_job:  # Windows: the main thread is at work, and handles the signal at its next step
+        signal.raise_signal(signal.SIGTERM)
+    else:  # Windows, waiting for a job (which no signal would interrupt)
+        os._exit(STOPPED)

@@ -3,6 +3,7 @@ process, as the OOM killer does), stopped by Ctrl-C, and two applies on one home
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -39,13 +40,13 @@ def contents(root: Path) -> dict[str, bytes]:
 
 
 def apply(homes: Path, state: Path, marker: str = "", python: Sequence[str] = ("-m", "migrate"),
-          stderr: Path = Path(os.devnull)) -> subprocess.Popen:
+          stderr: Path = Path(os.devnull), stdout: int = subprocess.DEVNULL) -> subprocess.Popen:
     """``apply --jobs 2`` in a process group of its own, as a terminal starts it (Ctrl-C not ignored, even
     under a shell running the tests in the background); ``marker`` is in the environment of all its processes."""
     env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(state), "PYTHONPATH": str(ROOT), "MAILMIGRATE_TEST_RUN": marker}
     with open(stderr, "wb") as err:
         return subprocess.Popen([sys.executable, *python, "apply", "--homes", str(homes), "--jobs", "2", "--json"],
-                                stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True,
+                                stdout=stdout, stderr=err, env=env, start_new_session=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
@@ -187,6 +188,28 @@ def test_a_main_process_killed_takes_its_workers_along_and_leaves_no_file_half_w
     assert_old_or_new(homes, before, after)
     assert not temporary_files(homes, state)
     assert_undone(state, homes, before, monkeypatch)
+
+
+@pytest.mark.parametrize("python", [("-m", "migrate"), WITHOUT_DEATH_SIGNAL], ids=["death-signal", "parent-pipe"])
+def test_workers_waiting_for_work_leave_too(generated: tuple[Path, dict, dict], tmp_path: Path,
+                                            python: Sequence[str]) -> None:
+    """The main process stuck writing to a pipe nobody reads: its workers run out of jobs and wait for more."""
+    (_, before, after), (homes, state, marker) = generated, copy_of(generated, tmp_path)
+    unread, output = os.pipe()
+    fcntl.fcntl(output, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)  # full after a few setups
+    running = apply(homes, state, marker, python, stdout=output)
+    os.close(output)
+    recorded = -1
+    while recorded != len(list(state.glob("runs/*/*"))):  # still for a while: the workers are waiting
+        recorded = len(list(state.glob("runs/*/*")))
+        time.sleep(1)
+    assert running.poll() is None and 0 < recorded < HOMES // 2
+    os.kill(running.pid, signal.SIGKILL)
+    running.wait()
+    os.close(unread)
+    assert not left_behind(marker)
+    assert_old_or_new(homes, before, after)
+    assert not temporary_files(homes, state)
 
 
 def test_ctrl_c_finishes_the_homes_in_hand_records_them_and_says_so_in_one_line(
