@@ -4,12 +4,13 @@ A worker leaves when the main process dies, however it dies (SIGKILL, the OOM
 killer): on Linux the kernel sends it SIGTERM (``PR_SET_PDEATHSIG``);
 elsewhere, or when the main process is not its parent, a thread waits on
 multiprocessing's sentinel of the parent (a pipe's end, or on Windows the
-process handle) and sends SIGTERM to the worker's main thread.  SIGTERM stops a worker cleanly: between
-jobs it exits at once; in a job it raises ``Stopped``, which unwinds the job (a
-temporary file beside a user's file is removed, a file is either replaced or
-not) before the process exits.  Ctrl-C reaches every process of the terminal's
-group: workers ignore it, and the main process decides.  (Windows cannot send
-SIGTERM to another process: there the main process ends its workers outright.)
+process handle) and sends SIGTERM to the worker's main thread.  SIGTERM stops
+a worker cleanly: between jobs it exits at once; in a job it raises
+``Stopped``, which unwinds the job (a temporary file beside a user's file is
+removed, a file is either replaced or not) before the process exits.  Ctrl-C
+reaches every process of the terminal's group: workers ignore it, and the main
+process decides.  (Windows cannot send SIGTERM to another process: there the
+main process ends its workers outright.)
 """
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ def _parent_death_signal(signum: int) -> bool:
 
 
 def _watch_parent() -> None:
-    """The parent's end of the pipe closes when it dies, whichever way."""
+    """The parent's sentinel is ready once it has died, whichever way."""
     parent = multiprocessing.parent_process()
     if parent is None:  # not started by multiprocessing: nothing to watch
         return
