@@ -21,6 +21,7 @@ from typing import Union
 from migrate.discover import Found
 from migrate.discover import discover
 from migrate.errors import SkipFile
+from migrate.errors import WorkerLost
 from migrate.lock import home_lock
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
@@ -138,25 +139,48 @@ def _modified_since(path: Path, since: datetime.datetime) -> bool:
 
 
 def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list[Outcome]]:
-    """Each job's outcomes, in job order."""
+    """Each job's outcomes, in job order.
+
+    However the run stops (done, Ctrl-C, the reader gone, an error), no other job is started and those
+    in hand are finished, so each home is done whole and recorded; a second Ctrl-C stops the workers
+    at once, each within the file in hand.  Killed, the main process takes its workers with it; a
+    worker killed stops the run (``WorkerLost``).
+    """
     if workers <= 1 or len(jobs) <= 1:
         _start(settings)
         yield from map(_work, jobs)
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for a run that uses it
+    # multiprocessing: only for a run that uses it
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from migrate.workers import ctrl_c_held
+    from migrate.workers import ctrl_c_stops_workers
+    from migrate.workers import stoppable
 
     # Some jobs in flight per worker, not all: memory stays flat however many homes there are, and a
     # slow home holds back the in-order output without leaving the other workers idle.
     window, waiting = workers * 32, iter(jobs)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
-        running = collections.deque(pool.submit(_work, job) for job in itertools.islice(waiting, window))
-        try:
-            while running:
-                outcomes = running.popleft().result()
-                following = next(waiting, None)
-                if following is not None:
-                    running.append(pool.submit(_work, following))
-                yield outcomes
-        finally:  # the reader went away (a closed pipe, an error): start no more homes
-            for future in running:
-                future.cancel()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, os.getpid()))
+    try:
+        with ctrl_c_held():  # the first job starts the workers
+            running = collections.deque([pool.submit(stoppable, _work, next(waiting))])
+        running.extend(pool.submit(stoppable, _work, job) for job in itertools.islice(waiting, window - 1))
+        while running:
+            outcomes = running.popleft().result()
+            following = next(waiting, None)
+            if following is not None:
+                running.append(pool.submit(stoppable, _work, following))
+            yield outcomes
+    except BrokenProcessPool:  # the pool stops the other workers
+        raise WorkerLost("a worker process ended abruptly (killed, out of memory?)") from None
+    finally:
+        with ctrl_c_stops_workers():
+            pool.shutdown(cancel_futures=True)
+
+
+def _start_worker(settings: Settings, main: int) -> None:
+    from migrate.workers import start_worker
+
+    start_worker(main)
+    _start(settings)

@@ -11,6 +11,7 @@ from typing import Sequence
 from migrate import __version__
 from migrate.exitcodes import EXIT_BROKEN_PIPE
 from migrate.exitcodes import EXIT_FAILED
+from migrate.exitcodes import EXIT_INTERRUPTED
 from migrate.exitcodes import EXIT_POLICY
 
 EPILOG = """exit codes: 0 nothing to do or all done; 1 changes pending (plan --check);
@@ -85,6 +86,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_FAILED
     except BrokenPipeError:
         return _reader_gone()
+    except KeyboardInterrupt:
+        print("mailmigrate: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _reader_gone() -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
@@ -15,7 +16,9 @@ from migrate.batch import homes_in
 from migrate.batch import homes_listed
 from migrate.batch import keep_home
 from migrate.batch import run_jobs
+from migrate.errors import WorkerLost
 from migrate.exitcodes import EXIT_FAILED
+from migrate.exitcodes import EXIT_INTERRUPTED
 from migrate.exitcodes import EXIT_OK
 from migrate.exitcodes import EXIT_USAGE
 from migrate.model import Account
@@ -31,6 +34,7 @@ from migrate.report import Report
 from migrate.report import ReportFile
 from migrate.runner import Outcome
 from migrate.runner import restore
+from migrate.runs import MANIFEST
 from migrate.runs import default_state_dir
 from migrate.runs import load_runs
 from migrate.runs import new_run_id
@@ -57,8 +61,11 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
     jobs = _jobs(args)
     report = Report(policy, keep)
     report_file = ReportFile(args.report, policy) if args.report else None
-    with progress(len(jobs), "home" if args.homes or args.homes_from else "path") as shown:
-        for outcomes in run_jobs(jobs, settings, args.jobs):
+    # closed on the way out, not when collected: a Ctrl-C while the workers finish must reach the caller
+    results = run_jobs(jobs, settings, args.jobs)
+    unit = "home" if args.homes or args.homes_from else "path"
+    with progress(len(jobs), unit) as shown, contextlib.closing(results):
+        for outcomes in results:
             report.add(outcomes)
             report.homes += 1
             for outcome in outcomes:
@@ -108,7 +115,13 @@ def apply_command(args: argparse.Namespace, policy: Policy) -> int:
         elif outcome.written:
             sys.stdout.write(plan_text(outcome, policy, with_diff=False, done=True))
 
-    report = _run(args, policy, "apply", show, run_id)
+    state_dir = args.state_dir or default_state_dir()
+    try:
+        report = _run(args, policy, "apply", show, run_id)
+    except KeyboardInterrupt:
+        return _stopped("interrupted", state_dir, run_id, EXIT_INTERRUPTED)
+    except WorkerLost as lost:
+        return _stopped(str(lost), state_dir, run_id, EXIT_FAILED)
     recorded = run_id if written else None
     if stream is not None:
         stream.close(report, recorded)
@@ -116,9 +129,19 @@ def apply_command(args: argparse.Namespace, policy: Policy) -> int:
         print(report.summary("changed"))
         print(report.accounts_summary())
         if recorded:
-            where = (args.state_dir or default_state_dir()) / "runs" / recorded
+            where = state_dir / "runs" / recorded
             print(f"run {recorded}: backups in {where}; undo with: mailmigrate restore --run {recorded}")
     return report.return_code()
+
+
+def _stopped(why: str, state_dir: Path, run_id: str, code: int) -> int:
+    """``apply`` stopped part-way (Ctrl-C, a worker killed): one line on what is left, no traceback."""
+    if any((state_dir / "runs" / run_id).glob(f"*/{MANIFEST}")):
+        print(f"mailmigrate: {why}; what was changed is recorded as run {run_id}: run apply again to finish,"
+              f" or undo with: mailmigrate restore --run {run_id}", file=sys.stderr)
+    else:
+        print(f"mailmigrate: {why}; nothing was changed", file=sys.stderr)
+    return code
 
 
 def restore_command(args: argparse.Namespace, policy: Policy) -> int:

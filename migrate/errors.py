@@ -32,3 +32,7 @@ class SkipFile(MigrateError):
 
 class RestoreError(MigrateError):
     """A run that cannot be restored as asked."""
+
+
+class WorkerLost(MigrateError):
+    """A worker process ended abruptly (killed by the OOM killer, say): the run stopped part-way."""

@@ -85,11 +85,13 @@ def write_atomic(
     is written through a link.  With ``unchanged_since``, refuse when the file
     was changed or swapped for a link after it was read.  With ``create``,
     refuse when a file of that name exists (a new file never replaces one).
+    Stopped anywhere (an error, Ctrl-C, a worker told to stop), it leaves no
+    temporary file: the name is removed whether or not the file was made yet.
     """
     with open_folder(path.parent, root) as folder:
         temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
-        fd = folder.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o600)
         try:
+            fd = folder.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o600)
             with os.fdopen(fd, "wb") as handle:
                 _set_mode(handle.fileno(), owner.mode)
                 _chown(handle.fileno(), owner)
@@ -103,7 +105,7 @@ def write_atomic(
             else:
                 folder.replace(temp, path.name)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # not made, or not removable: the first error is the one to tell
                 folder.unlink(temp)
             raise
         folder.sync()
