@@ -6,11 +6,15 @@ Latin-1, stray binary) survives ``decode`` and ``encode`` unchanged, and
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import re
+from array import array
 from typing import Iterable
 from typing import NamedTuple
+from typing import Optional
 
 REDACTED = "********"
 
@@ -64,13 +68,22 @@ class Document:
         return found.group() if found else "\n"
 
     def offset(self, index: int) -> int:
-        return sum(len(token.text) for token in self.tokens[:index])
+        return self._offsets[index]
 
     def position(self, index: int) -> tuple[int, int]:
         """1-based line and column where token ``index`` starts."""
-        before = "".join(token.text for token in self.tokens[:index])
-        line = before.count("\n") + 1
-        return line, len(before) - (before.rfind("\n") + 1) + 1
+        offset = self._offsets[index]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    @functools.cached_property
+    def _offsets(self) -> array:
+        """Where each token starts in the text, and the text's length last: built once, then looked up."""
+        return array("q", itertools.accumulate((len(token.text) for token in self.tokens), initial=0))
+
+    @functools.cached_property
+    def _line_starts(self) -> array:
+        return line_starts(self.render())
 
     def apply(self, edits: Iterable[Edit]) -> Document:
         """Apply non-overlapping edits back to front, so indices stay valid."""
@@ -78,11 +91,46 @@ class Document:
         for before, after in zip(ordered, ordered[1:]):
             if after.start < before.end or (after.start, after.end) == (before.start, before.end):
                 raise ValueError(f"overlapping edits: {before} and {after}")
-        tokens = list(self.tokens)
-        for edit in reversed(ordered):
-            secret = any(token.secret for token in tokens[edit.start : edit.end])  # still a password inside
-            tokens[edit.start : edit.end] = [Token("EDIT", edit.text, secret)] if edit.text else []
-        return Document(tuple(tokens))
+        tokens: list[Token] = []
+        done = 0
+        for edit in ordered:  # one pass from the front: splicing a list in place would move its tail each time
+            tokens += self.tokens[done : edit.start]
+            if edit.text:
+                secret = any(token.secret for token in self.tokens[edit.start : edit.end])  # still a password inside
+                tokens.append(Token("EDIT", edit.text, secret))
+            done = edit.end
+        tokens += self.tokens[done:]
+        return Document(EditedTokens(tokens, self.tokens, tuple(ordered)))
+
+
+class EditedTokens(tuple):
+    """The tokens ``Document.apply`` made, remembering what from (``base``) and how (``edits``, in order).
+
+    A diff then looks only at the lines around the edits.  The record travels with the
+    tuple, so a parser's own document type built on these tokens keeps it.
+    """
+
+    base: tuple[Token, ...]
+    edits: tuple[Edit, ...]
+
+    def __new__(cls, tokens: Iterable[Token], base: tuple[Token, ...], edits: tuple[Edit, ...]) -> EditedTokens:
+        made = super().__new__(cls, tokens)
+        made.base, made.edits = base, edits
+        return made
+
+    def __reduce__(self) -> tuple:
+        return EditedTokens, (tuple(self), self.base, self.edits)
+
+
+def edits_between(before: Document, after: Document) -> Optional[tuple[Edit, ...]]:
+    """The edits that made ``after`` from ``before`` by one ``apply``; ``None`` when it was not made so."""
+    tokens = after.tokens
+    return tokens.edits if isinstance(tokens, EditedTokens) and tokens.base is before.tokens else None
+
+
+def line_starts(text: str) -> array:
+    """Where each line of ``text`` starts (lines end at LF), for ``bisect``; one past the end if it ends a line."""
+    return array("q", itertools.chain((0,), (found.end() for found in re.finditer("\n", text))))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,6 +7,7 @@ adds the command line around that.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Optional
 
 from migrate.document import Document
@@ -15,6 +16,7 @@ from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Finding
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Parsed
 from migrate.plugins import Parser
 from migrate.plugins import Read
@@ -44,13 +46,28 @@ class Plan:
     findings: tuple[Finding, ...]  #: the rules' changes and notes, then the parser's notes
     files: tuple[FilePlan, ...]  #: every file of the setup, changed or not
 
-    @property
+    @functools.cached_property
     def changes(self) -> list[Change]:
         return [f for f in self.findings if isinstance(f, Change)]
 
-    @property
+    @functools.cached_property
     def notes(self) -> list[Note]:
         return [f for f in self.findings if isinstance(f, Note)]
+
+    def changes_of(self, key: str) -> list[Change]:
+        """One account's changes (looked up: a plan of many accounts is not read through again for each)."""
+        return self._changes_by_account.get(key, [])
+
+    def notes_of(self, key: str) -> list[Note]:
+        return self._notes_by_account.get(key, [])
+
+    @functools.cached_property
+    def _changes_by_account(self) -> dict[str, list[Change]]:
+        return by_account(self.changes)
+
+    @functools.cached_property
+    def _notes_by_account(self) -> dict[str, list[Note]]:
+        return by_account(self.notes)
 
     @property
     def changed(self) -> bool:
@@ -63,7 +80,7 @@ class Plan:
         return file
 
     def status(self, account: Account, policy: Policy) -> str:
-        if any(change.account == account.key for change in self.changes):
+        if self.changes_of(account.key):
             return WILL_MIGRATE
         return COMPLIANT if any(True for _ in sides(account, policy)) else FOREIGN
 

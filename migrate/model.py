@@ -7,7 +7,9 @@ edits of their own syntax.  Nobody but a parser ever sees tokens.
 from __future__ import annotations
 
 import dataclasses
+from typing import Iterable
 from typing import Optional
+from typing import TypeVar
 from typing import Union
 
 #: Endpoint fields a ``Change`` may name, with the words the plan uses for them.
@@ -100,8 +102,17 @@ class Note:
 
 
 Finding = Union[Change, Note]
+AnyFinding = TypeVar("AnyFinding", bound=Finding)
 
 
 def new_values(changes: list[Change], side: str) -> dict[str, object]:
     """The new value of each field of one side (``incoming``/``outgoing``) that changes."""
     return {c.field.split(".", 1)[1]: c.new for c in changes if c.field.startswith(side + ".")}
+
+
+def by_account(findings: Iterable[AnyFinding]) -> dict[str, list[AnyFinding]]:
+    """The changes (or notes) of each account, in plan order: grouped once, not looked for again for each account."""
+    grouped: dict[str, list[AnyFinding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.account, []).append(finding)
+    return grouped

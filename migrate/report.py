@@ -87,10 +87,10 @@ def account_rows(outcome: Outcome, policy: Policy) -> list[dict]:
         return [{**base, "status": outcome.status, "warnings": outcome.reason}]
     plan, rows = outcome.plan, []
     for account in plan.accounts:
-        values = new_values([c for c in plan.changes if c.account == account.key], "incoming")
+        values = new_values(plan.changes_of(account.key), "incoming")
         before = {f"before_{f}": getattr(account.incoming, f) for f in _ENDPOINT}
         after = {f"after_{f}": values.get(f, getattr(account.incoming, f)) for f in _ENDPOINT}
-        notes = "; ".join(n.message for n in plan.notes if n.account == account.key)
+        notes = "; ".join(n.message for n in plan.notes_of(account.key))
         rows.append({**base, "account": account.label, **before, **after,
                      "status": account_status(outcome, account, policy), "warnings": notes})
     return rows

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import doctest
+import pickle
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from migrate.document import Document
 from migrate.document import Edit
 from migrate.document import Token
 from migrate.document import decode
+from migrate.document import edits_between
 from migrate.document import encode
 
 DOC = Document((Token("WORD", "poll"), Token("WS", " "), Token("WORD", "a"), Token("WS", "\r\n"),
@@ -50,3 +52,16 @@ def test_engine_doctest() -> None:
 def test_an_edit_over_a_secret_stays_secret() -> None:
     edited = DOC.apply([Edit(5, 7, "quoted x")])
     assert edited.render_redacted() == "poll a\r\npass********"
+
+
+def test_position_counts_lines_at_lf_only_and_reaches_the_end() -> None:
+    document = Document((Token("A", "a\rb\n"), Token("B", "cd"), Token("C", "\n")))
+    assert [document.position(index) for index in range(4)] == [(1, 1), (2, 1), (2, 3), (3, 1)]
+
+
+def test_an_applied_document_keeps_its_edits_through_a_pickle() -> None:
+    edited = DOC.apply([Edit(2, 3, "b")])
+    assert edits_between(DOC, edited) == (Edit(2, 3, "b"),)
+    assert edits_between(edited, DOC) is None and edits_between(Document(tuple(edited.tokens)), edited) is None
+    before, after = pickle.loads(pickle.dumps((DOC, edited)))
+    assert edits_between(before, after) == (Edit(2, 3, "b"),) and after.render() == edited.render()

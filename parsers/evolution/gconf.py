@@ -8,6 +8,7 @@ rewritten (escaped twice, as they are stored).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import xml.etree.ElementTree as ElementTree
 from typing import Optional
@@ -19,6 +20,7 @@ from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
 from migrate.errors import ParseError
+from parsers.evolution.camel import parse_camel
 
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 _STRINGVALUE = re.compile(r"<stringvalue>(.*?)</stringvalue>", re.S)
@@ -57,6 +59,22 @@ class GconfFile(FileDocument):
     def value(self, field: Field) -> str:
         return unescape_twice(self.tokens[field.index].text)
 
+    @functools.cached_property
+    def uses_imapx(self) -> bool:
+        """Whether an account's source URL is an ``imapx:`` one (Evolution 3.x): new IMAP URLs are then too."""
+        return any(f.kind == "source" and self.value(f).startswith("imapx:") for a in self.accounts for f in a.fields)
+
+    def account(self, uid: str) -> Optional[GconfAccount]:
+        """The (first) account of that uid."""
+        return self._by_uid.get(uid)
+
+    @functools.cached_property
+    def _by_uid(self) -> dict[str, GconfAccount]:
+        found: dict[str, GconfAccount] = {}
+        for account in self.accounts:
+            found.setdefault(account.uid, account)
+        return found
+
 
 @dataclasses.dataclass(frozen=True)
 class GconfSetup:
@@ -68,6 +86,40 @@ class GconfSetup:
     @property
     def files(self) -> dict[str, Document]:
         return {document.path: document for document in (self.gconf, *self.rule_files)}
+
+    def uris_near(self, roots: tuple[str, ...], host: str, user: Optional[str]) -> list[tuple[Document, int]]:
+        """The URIs of the rule files (document, token) that may name a folder of one account, in file order:
+        those under one of its ``roots`` (``email://uid/``), and the server URLs of its ``host`` with its
+        ``user`` or none (any user when ``user`` is ``None``).  Looked up in an index, not read through again."""
+        index = self._uri_index
+        keys = [("root", _authority(root)) for root in roots]
+        keys += [("host", host.lower())] if user is None else [("user", host.lower(), user.lower()), ("user", host.lower(), "")]
+        places = sorted({place for key in keys for place in index.get(key, ())})
+        return [(self.rule_files[number], token) for number, token in places]
+
+    @functools.cached_property
+    def _uri_index(self) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+        """Each URI of the rule files (file number, token) by its ``scheme://authority/``, and, as a server URL,
+        by its host and by its host and user (lower case; ``""``: none)."""
+        index: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        for number, document in enumerate(self.rule_files):
+            for token_index, token in enumerate(document.tokens):
+                if token.kind != "URI":
+                    continue
+                keys = [("root", _authority(token.text))]
+                url = parse_camel(token.text)
+                if url is not None:
+                    host = url.host.lower()
+                    keys += [("host", host), ("user", host, (url.user or "").lower())]
+                for key in keys:
+                    index.setdefault(key, []).append((number, token_index))
+        return index
+
+
+def _authority(uri: str) -> str:
+    """``email://uid/INBOX/x`` -> ``email://uid/``."""
+    scheme, separator, rest = uri.partition("://")
+    return scheme + separator + rest.split("/", 1)[0] + "/"
 
 
 def rules_folders(path: str) -> tuple[str, ...]:
@@ -130,6 +182,3 @@ def _accounts_span(text: str) -> tuple[int, int]:
     entry = re.search(r'<entry name="accounts"[^>]*>(.*?)</entry>', text[offset:], re.S)
     return (offset + entry.start(1), offset + entry.end(1)) if entry else (0, 0)
 
-
-def account_document(gconf: GconfFile, uid: str) -> Optional[GconfAccount]:
-    return next((a for a in gconf.accounts if a.uid == uid), None)

@@ -132,7 +132,7 @@ def account(setup: GconfSetup, entry: GconfAccount, line: int) -> Optional[Accou
 
 def migrate(gconf: GconfFile, entry: GconfAccount, account: Account, changes: list[Change], notes: list[Note]) -> list[Edit]:
     edits = []
-    imapx = any(f.kind == "source" and gconf.value(f).startswith("imapx:") for a in gconf.accounts for f in a.fields)
+    imapx = gconf.uses_imapx
     incoming, moves = new_values(changes, "incoming"), folder_moves(changes)
     source_url = url_of(gconf, entry, "source")
     for field in entry.fields:
@@ -168,11 +168,10 @@ def migrate(gconf: GconfFile, entry: GconfAccount, account: Account, changes: li
 
 def rule_uris(setup: GconfSetup, entry: GconfAccount, source: CamelUrl) -> Iterator[tuple[object, int, str]]:
     """Each folder of the account a rule file names: the file, the URI's token, its encoded path."""
-    for document in setup.rule_files:
-        for index, token in enumerate(document.tokens):
-            path = folder_path(entry, source, token.text) if token.kind == "URI" else None
-            if path is not None:
-                yield document, index, path
+    for document, index in setup.uris_near(uid_roots(entry), source.host, source.user):
+        path = folder_path(entry, source, document.tokens[index].text)
+        if path is not None:
+            yield document, index, path
 
 
 def migrate_rules(setup: GconfSetup, entry: GconfAccount, account: Account, changes: list[Change]) -> dict[str, list[Edit]]:
@@ -180,8 +179,7 @@ def migrate_rules(setup: GconfSetup, entry: GconfAccount, account: Account, chan
     source = url_of(setup.gconf, entry, "source")
     if source is None:
         return {}
-    imapx = any(f.kind == "source" and setup.gconf.value(f).startswith("imapx:") for a in setup.gconf.accounts
-                for f in a.fields)
+    imapx = setup.gconf.uses_imapx
     incoming, moves = new_values(changes, "incoming"), folder_moves(changes)
     edits: dict[str, list[Edit]] = {}
     for document, index, _ in rule_uris(setup, entry, source):

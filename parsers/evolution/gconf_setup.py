@@ -11,6 +11,7 @@ from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Read
 from migrate.plugins import read_required
 from parsers.evolution import gconf_accounts
@@ -36,11 +37,13 @@ def apply(setup: GconfSetup, accounts: list[Account], changes: list[Change]) -> 
     notes: list[Note] = []
     edits: list[Edit] = []
     rule_edits: dict[str, list[Edit]] = {}
+    mine_of = by_account(changes)
     for account in accounts:
-        mine = [change for change in changes if change.account == account.key]
+        mine = mine_of.get(account.key)
         if not mine:
             continue
-        entry = next(e for e in setup.gconf.accounts if e.uid == account.key)
+        entry = setup.gconf.account(account.key)
+        assert entry is not None
         edits += gconf_accounts.migrate(setup.gconf, entry, account, mine, notes)
         for path, found in gconf_accounts.migrate_rules(setup, entry, account, mine).items():
             rule_edits.setdefault(path, []).extend(found)

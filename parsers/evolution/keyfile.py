@@ -6,6 +6,7 @@ does (``\\n \\r \\\\`` always, ``\\s``/``\\t`` for a leading blank).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Optional
 
@@ -33,8 +34,12 @@ class KeyFile(FileDocument):
     groups: tuple[tuple[str, int], ...] = ()  #: (name, token index of its header)
 
     def entry(self, group: str, key: str) -> Optional[Entry]:
-        found = [e for e in self.entries if e.group == group and e.key == key]
-        return found[-1] if found else None
+        """The entry GKeyFile reads for ``key`` of ``group``: the last one."""
+        return self._last.get((group, key))
+
+    @functools.cached_property
+    def _last(self) -> dict[tuple[str, str], Entry]:
+        return {(entry.group, entry.key): entry for entry in self.entries}
 
     def get(self, group: str, key: str) -> Optional[str]:
         entry = self.entry(group, key)

@@ -9,7 +9,6 @@ from parsers.fetchmail.accounts import remote_name
 from parsers.fetchmail.accounts import split_login
 from parsers.fetchmail.rewrite import MODERN_SSLPROTO
 from parsers.fetchmail.rewrite import AccountRewrite
-from parsers.fetchmail.strings import is_quoted
 from parsers.fetchmail.strings import quote
 from parsers.fetchmail.strings import value
 
@@ -145,7 +144,7 @@ def _write_login(edit: AccountRewrite, login: str) -> None:
     if user is not None and user.remote is not None:
         edit.rewrite.replace(user.remote, login)
     else:
-        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(login, preferred_quote(edit))}")
+        edit.rewrite.add(edit.server_end, "userdef", f"user {quote(login, edit.rewrite.preferred_quote)}")
 
 
 def drop_login_prefix(edit: AccountRewrite) -> None:
@@ -164,14 +163,12 @@ def drop_login_prefix(edit: AccountRewrite) -> None:
 
 
 def folder(edit: AccountRewrite, change: Change) -> None:
-    options = edit.own("FOLDER")
-    for option in options:
-        for token in option.values:
-            if value(edit.tokens[token].text) == change.old:
-                edit.rewrite.replace(token, str(change.new))
-    if not options:  # the list comes from the defaults: give this user its own, renamed
-        renames = {c.old: c.new for c in edit.changes if c.field == "folder"}
-        style = preferred_quote(edit)
+    for token in edit.folder_tokens.get(str(change.old), []):
+        edit.rewrite.replace(token, str(change.new))
+    # the list comes from the defaults: this user gets its own, renamed, once (at its first folder change)
+    if change is edit.folder_changes[0] and not edit.own("FOLDER"):
+        renames = {c.old: c.new for c in edit.folder_changes}
+        style = edit.rewrite.preferred_quote
         names = ", ".join(quote(str(renames.get(f.name, f.name)), style) for f in edit.account.folders)
         edit.add_user_option(f"folder {names}")
 
@@ -182,12 +179,6 @@ def password(edit: AccountRewrite, change: Change) -> None:
         edit.rewrite.drop(option)
     if not options:
         edit.note("the saved password comes from the defaults entry, which other polls share; left there")
-
-
-def preferred_quote(edit: AccountRewrite) -> str:
-    """The quote character the file uses most for its values; none (bare when safe) if it quotes nothing."""
-    marks = [t.text[0] for t in edit.tokens if t.kind == "STRING" and is_quoted(t.text)]
-    return max(('"', "'"), key=marks.count) if marks else ""
 
 
 HANDLERS: dict[str, Callable[[AccountRewrite, Change], None]] = {

@@ -12,6 +12,7 @@ from migrate.document import decode
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
@@ -64,17 +65,17 @@ class FetchmailParser(Parser):
     ) -> tuple[dict[str, Document], list[Note]]:
         scopes = self._scopes(document)
         by_key = {account.key: account for account in accounts}
-        targets = _security_targets(scopes, by_key, changes)
+        grouped = by_account(changes)
+        targets = _security_targets(scopes, by_key, grouped)
         rewrite = Rewrite(document)
-        for key in dict.fromkeys(change.account for change in changes):
-            mine = [change for change in changes if change.account == key]
+        for key, mine in grouped.items():
             edit = AccountRewrite(rewrite, scopes[key], by_key[key], mine, targets.get(scopes[key].entry.first, ""))
             for change in mine:
                 HANDLERS[change.field](edit, change)
             drop_login_prefix(edit)
         for key, scope in scopes.items():  # users of a poll whose port moved follow it
             target = targets.get(scope.entry.first)
-            if target and not any(c.account == key and c.field == "incoming.security" for c in changes):
+            if target and not any(c.field == "incoming.security" for c in grouped.get(key, [])):
                 edit = AccountRewrite(rewrite, scope, by_key[key], [], target)
                 encrypt(edit, target)
                 edit.note(f"switched to {target} with the other users of this poll: they share its port")
@@ -96,15 +97,15 @@ class FetchmailParser(Parser):
 
 
 def _security_targets(
-    scopes: dict[str, neutral.Scope], accounts: dict[str, Account], changes: list[Change]
+    scopes: dict[str, neutral.Scope], accounts: dict[str, Account], changes: dict[str, list[Change]]
 ) -> dict[int, str]:
     """For each poll whose port changes, the encryption that port needs (by the poll's first token)."""
     targets = {}
-    for change in changes:
-        if change.field == "incoming.port":
-            security = next((c.new for c in changes if c.account == change.account and c.field == "incoming.security"),
-                            accounts[change.account].incoming.security)
-            targets[scopes[change.account].entry.first] = str(security)
+    for key, mine in changes.items():
+        for change in mine:
+            if change.field == "incoming.port":
+                security = next((c.new for c in mine if c.field == "incoming.security"), accounts[key].incoming.security)
+                targets[scopes[key].entry.first] = str(security)
     return targets
 
 

@@ -9,6 +9,7 @@ and spacing with them, or their whole line when they had it to themselves.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from migrate.document import Document
@@ -20,6 +21,7 @@ from parsers.fetchmail.accounts import Scope
 from parsers.fetchmail.grammar import Option
 from parsers.fetchmail.strings import is_quoted
 from parsers.fetchmail.strings import quote
+from parsers.fetchmail.strings import value
 
 MODERN_SSLPROTO = "tls1.2+"
 _LANES = ("server", "userdef", "user")  #: what is added at one spot goes in this order
@@ -32,6 +34,12 @@ class Rewrite:
         self.replaced: dict[int, str] = {}
         self.added: dict[tuple[int, ...], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.notes: list[Note] = []
+
+    @functools.cached_property
+    def preferred_quote(self) -> str:
+        """The quote character the file uses most for its values; none (bare when safe) if it quotes nothing."""
+        marks = [t.text[0] for t in self.tokens if t.kind == "STRING" and is_quoted(t.text)]
+        return max(('"', "'"), key=marks.count) if marks else ""
 
     # -- primitives ---------------------------------------------------------
     def replace(self, index: int, new_value: str) -> None:
@@ -105,6 +113,19 @@ class AccountRewrite:
         self.rewrite, self.scope, self.account, self.changes = rewrite, scope, account, changes
         self.security_target = security_target  #: what the poll's new port asks of every user
         self.tokens = rewrite.tokens
+
+    @functools.cached_property
+    def folder_changes(self) -> list[Change]:
+        return [change for change in self.changes if change.field == "folder"]
+
+    @functools.cached_property
+    def folder_tokens(self) -> dict[str, list[int]]:
+        """The value tokens of this user's own ``folder`` options, by the name each holds."""
+        found: dict[str, list[int]] = {}
+        for option in self.own("FOLDER"):
+            for token in option.values:
+                found.setdefault(value(self.tokens[token].text), []).append(token)
+        return found
 
     def own(self, *names: str, server: bool = False) -> list[Option]:
         options = self.scope.entry.options if server else (self.scope.user.options if self.scope.user else [])

@@ -37,7 +37,7 @@ def hook_user(server: Server, found: Findings) -> Optional[Ref]:
     logs in): the account's user when its URLs name none.  The last one wins, as in mutt."""
     if server.kind == "smtp":
         return None
-    users = [ref for ref in found.refs if ref.context == "imap_user" and ref.owner == server.host]
+    users = found.hook_users.get(server.host)
     return users[-1] if users else None
 
 
@@ -76,7 +76,7 @@ def account(server: Server, found: Findings, line: int) -> Account:
         folders=tuple(Folder("mailbox", name) for name in _folder_names(server) if name),
         subscribed_only=server.kind != "smtp" and (
             "yes" in (found.value("imap_check_subscribed"), found.value("imap_list_subscribed"))
-            or any(command.name == "subscribe-to" for _, command in found.commands)),
+            or bool(found.subscriptions)),
     )
 
 

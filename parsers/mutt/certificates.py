@@ -22,8 +22,7 @@ import re
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
-from parsers.mutt.lexer import Command
-from parsers.mutt.lexer import tokenize
+from migrate.model import by_account
 from parsers.mutt.references import Findings
 from parsers.mutt.references import Setting
 from parsers.mutt.rewrite import MuttRewrite
@@ -42,18 +41,18 @@ def unchecked(found: Findings, host: str) -> bool:
     values = {name: "no" for name in switched_off(found)}
     if not values:
         return False
-    for _, command in found.commands:
-        if command.name != "account-hook" or len(command.args) < 2 or command.args[0].value is None:
+    for hook in found.hooks_setting(values):
+        pattern = hook.command.args[0].value
+        if pattern is None:
             continue
         try:
-            matches = re.search(command.args[0].value, f"imaps://{host}/") is not None
+            matches = re.search(pattern, f"imaps://{host}/") is not None
         except re.error:
             matches = False
-        if matches and command.args[-1].value is not None:
-            for inner in tokenize(command.args[-1].value)[1]:
-                for assignment in inner.assignments:
-                    if assignment.name in values and assignment.value is not None and assignment.value.value:
-                        values[assignment.name] = assignment.value.value.lower()
+        if matches:
+            for assignment in hook.assignments:
+                if assignment.name in values and assignment.value is not None and assignment.value.value:
+                    values[assignment.name] = assignment.value.value.lower()
     return "no" in values.values()
 
 
@@ -62,7 +61,8 @@ def check_again(rewrite: MuttRewrite, found: Findings, accounts: list[Account], 
     names = switched_off(found)
     if not turning or not names:
         return
-    hosts = sorted({_new_host(account, changes) for account in accounts if account.key in turning} - {""})
+    mine_of = by_account(changes)
+    hosts = sorted({_new_host(account, mine_of[account.key]) for account in accounts if account.key in turning} - {""})
     last = max((s for name in names for s in found.settings.get(name, [])), key=lambda s: s.at)
     key = sorted(turning)[0]
     others = [account.label for account in accounts if account.key not in turning]
@@ -71,7 +71,7 @@ def check_again(rewrite: MuttRewrite, found: Findings, accounts: list[Account], 
         # the user's values back for every connection, where the global ones are set; the service's after every
         # account-hook of the user's that sets them, so that it wins for the service's connections
         rewrite.add_after(last.file, last.command, f"account-hook . 'set {' '.join(f'{n}=no' for n in names)}'")
-        hooks = [(at, file, command) for at, (file, command) in enumerate(found.commands) if _sets(command, names)]
+        hooks = [(hook.at, hook.file, hook.command) for hook in found.hooks_setting(names)]
         at, file, command = max([(last.at, last.file, last.command), *hooks], key=lambda hook: hook[0])
         rewrite.add_after(file, command, f"account-hook '[/@]({pattern})[:/]' 'set {' '.join(f'{n}=yes' for n in names)}'")
         rewrite.notes.append(Note(key, "mutt", f"{', '.join(names)} switched back on for the service's connections"
@@ -83,16 +83,9 @@ def check_again(rewrite: MuttRewrite, found: Findings, accounts: list[Account], 
                                            " certificate"))
 
 
-def _sets(command: Command, names: list[str]) -> bool:
-    """An ``account-hook`` whose command sets one of ``names``."""
-    if command.name != "account-hook" or len(command.args) < 2 or command.args[-1].value is None:
-        return False
-    return any(a.name in names for inner in tokenize(command.args[-1].value)[1] for a in inner.assignments)
-
-
 def _new_host(account: Account, changes: list[Change]) -> str:
-    """The host the account connects to once migrated."""
-    moved = [str(c.new) for c in changes if c.account == account.key and c.field.endswith(".host")]
+    """The host the account connects to once migrated (``changes``: its own)."""
+    moved = [str(c.new) for c in changes if c.field.endswith(".host")]
     endpoint = account.outgoing if account.outgoing is not None and account.outgoing.host else account.incoming
     return moved[0] if moved else endpoint.host or ""
 

@@ -59,11 +59,12 @@ def _secret_words(commands: list[Command]) -> Iterator[int]:
         for assignment in command.assignments:
             if assignment.value is not None and assignment.name in SECRET_VARIABLES:
                 yield assignment.value.index
-        for word in (*command.args, *(a.value for a in command.assignments if a.value is not None)):
+        words = (*command.args, *(a.value for a in command.assignments if a.value is not None))
+        for number, word in enumerate(words):
             url = parse_url(word.value or "")
             if url is not None and url.password:
                 yield word.index
-            elif word in command.args and word.value and any(name in word.value for name in SECRET_VARIABLES):
+            elif number < len(command.args) and word.value and any(name in word.value for name in SECRET_VARIABLES):
                 _, inner = tokenize(word.value)
                 if any(True for _ in _secret_words(inner)):
                     yield word.index

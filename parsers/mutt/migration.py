@@ -88,8 +88,8 @@ def _rename_patterns(rewrite: MuttRewrite, found: Findings, server: Server, acco
         if not exact:
             rewrite.notes.append(Note(account.key, "mutt", f"{ref.context} {ref.text}: the folders this pattern names"
                                                            " move to the top level; rewrite it by hand"))
-    for ref in found.refs:
-        if ref.context == "imap_user" and ref.owner == server.host and target.username is not None:
+    if target.username is not None:
+        for ref in found.hook_users.get(server.host, []):
             rewrite.replace(ref, target.username)
 
 
@@ -123,10 +123,9 @@ def _settings(rewrite: MuttRewrite, found: Findings, server: Server, account: Ac
         for name in ("imap_check_subscribed", "imap_list_subscribed"):
             for setting in found.settings.get(name, []):
                 _switch_off(rewrite, setting)
-        for file, command in found.commands:
-            if command.name == "subscribe-to":
-                rewrite.comment_out(file, command)
-                rewrite.notes.append(Note(account.key, "mutt", "subscribe-to commented out: it subscribes while mutt starts"))
+        for file, command in found.subscriptions:
+            rewrite.comment_out(file, command)
+            rewrite.notes.append(Note(account.key, "mutt", "subscribe-to commented out: it subscribes while mutt starts"))
     if any(c.field.endswith(".password") for c in changes):
         for setting in found.settings.get(f"{prefix}_pass", []):
             rewrite.drop(setting)

@@ -8,6 +8,7 @@ from migrate.errors import MigrateError
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.mutt import MAILMIGRATE_PATTERNS
@@ -57,8 +58,9 @@ class MuttParser(Parser):
         rewrite = MuttRewrite(parsed.setup)
         servers = {server.key: server for server in neutral.servers(parsed.found)}
         rewrite.migrating = {servers[c.account].host for c in changes if c.account in servers}
+        mine_of = by_account(changes)
         for account in accounts:
-            mine = [change for change in changes if change.account == account.key]
+            mine = mine_of.get(account.key)
             if mine:
                 migrate_server(rewrite, parsed.found, servers[account.key], account, mine)
         check_again(rewrite, parsed.found, accounts, changes)

@@ -8,8 +8,11 @@ that word, so that a rewrite touches only them.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import re
 from typing import Callable
+from typing import Iterable
 from typing import Iterator
 from typing import NamedTuple
 from typing import Optional
@@ -94,12 +97,56 @@ class Folder:
         self.local = value if self.url is None and value and value[0] in "~/" else None
 
 
+class AccountHook(NamedTuple):
+    """An ``account-hook``, its command read."""
+
+    at: int  #: its place in mutt's order
+    file: str
+    command: Command
+    assignments: tuple[Assignment, ...]  #: what its command sets
+
+
 @dataclasses.dataclass
 class Findings:
+    """What ``find`` found.  The indexes below are built on first use, once the setup is found: a setup
+    of many accounts is not read through again for each one."""
+
     refs: list[Ref] = dataclasses.field(default_factory=list)
     settings: dict[str, list[Setting]] = dataclasses.field(default_factory=dict)  #: global ``set``s by variable
     commands: list[tuple[str, Command]] = dataclasses.field(default_factory=list)  #: every command, in order
     notes: list[Note] = dataclasses.field(default_factory=list)  #: about the setup as a whole
+
+    @functools.cached_property
+    def hook_users(self) -> dict[str, list[Ref]]:
+        """The ``imap_user`` settings inside hooks, by the host the hook's pattern names."""
+        found: dict[str, list[Ref]] = {}
+        for ref in self.refs:
+            if ref.context == "imap_user" and ref.owner is not None:
+                found.setdefault(ref.owner, []).append(ref)
+        return found
+
+    @functools.cached_property
+    def subscriptions(self) -> list[tuple[str, Command]]:
+        """Every ``subscribe-to`` command, with its file."""
+        return [(file, command) for file, command in self.commands if command.name == "subscribe-to"]
+
+    @functools.cached_property
+    def account_hooks(self) -> dict[str, list[AccountHook]]:
+        """The ``account-hook``s that set each variable, in mutt's order."""
+        found: dict[str, list[AccountHook]] = {}
+        for at, (file, command) in enumerate(self.commands):
+            if command.name != "account-hook" or len(command.args) < 2 or command.args[-1].value is None:
+                continue
+            assignments = tuple(a for inner in tokenize(command.args[-1].value)[1] for a in inner.assignments)
+            hook = AccountHook(at, file, command, assignments)
+            for name in dict.fromkeys(assignment.name for assignment in assignments):
+                found.setdefault(name, []).append(hook)
+        return found
+
+    def hooks_setting(self, names: Iterable[str]) -> list[AccountHook]:
+        """The ``account-hook``s that set any of ``names``, in mutt's order."""
+        found = {hook.at: hook for name in names for hook in self.account_hooks.get(name, [])}
+        return [found[at] for at in sorted(found)]
 
     def value(self, name: str) -> Optional[str]:
         """The variable's last static value set outside hooks; ``"yes"``/``"no"`` for booleans."""
@@ -201,7 +248,7 @@ def _refs(file: str, command: Command, folder: Folder, inner: Optional[_Inner],
         if body.value is not None and inner is None:
             tokens, commands = tokenize(body.value)
             lengths = [len(token.text) for token in tokens]
-            offsets = [sum(lengths[:i]) for i in range(len(lengths))]
+            offsets = list(itertools.accumulate(lengths, initial=0))
             owner = next((parse_url(w.value or "") for w in command.args[:-1] if parse_url(w.value or "")), None)
             host = owner.host.replace("\\", "").lower() if owner else None
             in_hook = dataclasses.replace(folder)  # what the hook's own commands set, they read against

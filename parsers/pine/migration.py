@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from typing import Optional
 
 from migrate.document import Edit
@@ -24,11 +25,23 @@ _SECURITY = SSL_SWITCHES | {"tls", "starttls"}  #: where the new security switch
 TIMEOUTS = ("rsh-open-timeout", "ssh-open-timeout")
 
 
-def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
+class _Target(NamedTuple):
+    """One account's changes, read once for all its names: new values by side, folder renames."""
+
+    values: dict[str, dict[str, object]]
+    renames: dict[str, str]
+
+    @classmethod
+    def of(cls, changes: list[Change]) -> _Target:
+        return cls({side: new_values(changes, side) for side in ("incoming", "outgoing")},
+                   {str(c.old): str(c.new) for c in changes if c.field == "folder"})
+
+
+def new_spec(spec: Spec, account: Account, target: _Target) -> Spec:
     side = "outgoing" if spec.service == "smtp" else "incoming"
     endpoint = account.outgoing if side == "outgoing" else account.incoming
     assert endpoint is not None
-    values = new_values(changes, side)
+    values = target.values[side]
     security = str(values.get("security", endpoint.security))
     port = int(str(values.get("port", endpoint.port)))
     user = values.get("username", endpoint.username)
@@ -36,7 +49,7 @@ def new_spec(spec: Spec, account: Account, changes: list[Change]) -> Spec:
     switches = _switches(spec, wanted, None if user is None else str(user), security)
     if "certificate" in values:
         switches = [switch for switch in switches if switch[0].lower() != NO_CHECK]
-    renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
+    renames = target.renames
     mailbox = _INBOX_COLLECTION.sub("", spec.mailbox) if "[" in spec.mailbox else renames.get(spec.mailbox, spec.mailbox)
     explicit = spec.port is not None or spec.service == "smtp"
     host = str(values.get("host", spec.host))
@@ -66,9 +79,10 @@ def rewrite(pinerc: Pinerc, names: list[Name], account: Account, changes: list[C
     """New texts of the elements naming this account's server, by token."""
     texts: dict[int, str] = {}
     becomes_imap = any(c.field == "incoming.protocol" for c in changes)
+    target = _Target.of(changes)
     for name in names:
         value = value_of(pinerc.tokens[name.element.index].text, name.element.variable)
-        spec = str(new_spec(name.spec, account, changes))
+        spec = str(new_spec(name.spec, account, target))
         if name.maildrop is not None and not becomes_imap:
             spec = name.maildrop.replace("{}", spec)  # a POP mail drop turns into the IMAP INBOX itself
         texts[name.element.index] = value.with_name(spec)

@@ -8,6 +8,7 @@ from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
@@ -40,8 +41,9 @@ class PineParser(Parser):
         texts: dict[int, str] = {}
         notes: list[Note] = []
         edits: list[Edit] = []
+        mine_of = by_account(changes)
         for account in accounts:
-            mine = [change for change in changes if change.account == account.key]
+            mine = mine_of.get(account.key)
             if not mine:
                 continue
             names = servers[account.key]

@@ -75,10 +75,9 @@ def outgoing_key(profile: Profile, identity: str) -> tuple[Optional[str], Option
 
 
 def _smtp_key(profile: Profile, value: str) -> Optional[str]:
-    listed = profile.keys("mail.smtpservers")
-    if value in listed:  # Thunderbird knows only the listed servers
+    if value in profile.smtp_keys:  # Thunderbird knows only the listed servers
         return value
-    return next((key for key in listed if str(profile.smtp(key, "hostname") or "").lower() == value.lower()), None)
+    return profile.smtp_hosts.get(value.lower())
 
 
 def host_and_port(hostname: object) -> tuple[str, Optional[int]]:

@@ -39,7 +39,7 @@ def exceptions_to_drop(
         current = HostPort(endpoint.host.lower(), endpoint.port)
         final = HostPort(str(values.get("host", endpoint.host)).lower(), int(str(values.get("port", endpoint.port))))
         switched_on = any(change.field == f"{side}.certificate" for change in changes)
-        if overrides.has(*final) and (switched_on or final != current) and final not in dropped | drop:
+        if overrides.has(*final) and (switched_on or final != current) and final not in dropped and final not in drop:
             drop.add(final)
             notes.append(Note(account.key, "thunderbird", (
                 f"the certificate exception for {final.host}:{final.port} is removed from cert_override.txt:"

@@ -12,6 +12,7 @@ else.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import NamedTuple
 from typing import Optional
@@ -35,7 +36,11 @@ class CertOverrides(FileDocument):
     keys: tuple[Optional[HostPort], ...] = ()  #: per token (line), whom its exception is for
 
     def has(self, host: str, port: int) -> bool:
-        return HostPort(host.lower(), port) in self.keys
+        return HostPort(host.lower(), port) in self._held
+
+    @functools.cached_property
+    def _held(self) -> frozenset[Optional[HostPort]]:
+        return frozenset(self.keys)
 
     def without(self, wanted: set[HostPort]) -> CertOverrides:
         """The file with every exception for one of ``wanted`` taken out, line end and all."""

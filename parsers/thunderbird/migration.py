@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Callable
+from typing import NamedTuple
 from typing import Optional
 
 from migrate.model import Account
@@ -26,7 +27,14 @@ _STALE_SERVER_KEYS = ("realhostname", "realuserName", "isSecure", "useSecAuth", 
 UriMap = Callable[[str], Optional[str]]
 
 
-def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change]) -> UriMap:
+class FolderMove(NamedTuple):
+    """How one account's folder URIs change: those on ``server`` (scheme, user, host), by ``move``."""
+
+    server: tuple[str, str, str]
+    move: UriMap
+
+
+def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, changes: list[Change]) -> Optional[FolderMove]:
     """Edit an IMAP account in place (same server key: its filters and identities stay attached).
 
     Returns how the account's folder URIs change, for every file that holds one.
@@ -63,8 +71,10 @@ def migrate_imap(editor: PrefsEditor, mail: MailAccount, account: Account, chang
             return None
         return new_root + ("/" + uris.top_level_path(found.path) if "/" in uri.partition("://")[2] else "")
 
-    editor.map_strings(lambda name, value: move(value))
-    return move
+    if old_root is None:
+        return None
+    editor.move_uris(old_root[:3], move)
+    return FolderMove(old_root[:3], move)
 
 
 def join_holder(
@@ -165,9 +175,8 @@ def replace_pop(
 def _new_imap_account(editor: PrefsEditor, account: Account, user: str, host: str, changes: list[Change]) -> str:
     """An IMAP account of the service with no identities yet, listed last."""
     values, incoming = new_values(changes, "incoming"), account.incoming
-    taken = editor.profile.names() | set(editor.added)
     last_key = number(editor.get("mail.account.lastKey"), 0)
-    server, new_account = _unused(taken, "mail.server.server"), _unused(taken, "mail.account.account", last_key + 1)
+    server, new_account = editor.unused("mail.server.server"), editor.unused("mail.account.account", last_key + 1)
     branch = f"mail.server.{server}"
     for name, value in (
         ("type", "imap"), ("hostname", host), ("userName", user), ("name", user),
@@ -182,7 +191,7 @@ def _new_imap_account(editor: PrefsEditor, account: Account, user: str, host: st
     if trash is not None:
         editor.set(f"{branch}.trash_folder_name", trash)
     editor.set(f"mail.account.{new_account}.server", server)
-    editor.set("mail.accountmanager.accounts", ",".join([*editor.keys("mail.accountmanager.accounts"), new_account]))
+    editor.set_keys("mail.accountmanager.accounts", [*editor.keys("mail.accountmanager.accounts"), new_account])
     editor.set("mail.account.lastKey", max(int(new_account[len("account"):]), last_key))
     return new_account
 
@@ -208,20 +217,11 @@ def _split_host_and_port(editor: PrefsEditor, branch: str, hostname: object) -> 
     return True
 
 
-def _unused(names: set[str], prefix: str, start: int = 1) -> str:
-    """The first ``<prefix>N`` from ``start`` that no pref names: orphaned keys would be inherited."""
-    taken = {name[len(prefix):].split(".", 1)[0] for name in names if name.startswith(prefix)}
-    number = start
-    while str(number) in taken:
-        number += 1
-    return f"{prefix.rsplit('.', 1)[1]}{number}"
-
-
 def _copy_identity(editor: PrefsEditor, identity: str, root: str, specials: dict[str, str]) -> str:
     """A copy of an identity for the new account, its sent and drafts folders on the new server."""
-    new = _unused(editor.profile.names() | set(editor.added), "mail.identity.id")
+    new = editor.unused("mail.identity.id")
     prefix = f"mail.identity.{identity}."
-    for name in sorted(n for n in editor.profile.names() if n.startswith(prefix)):
+    for name in editor.profile.names_under(prefix):
         value = editor.get(name)
         if value is not None and name[len(prefix):] not in SMTP_KEY_NAMES:
             editor.set(f"mail.identity.{new}.{name[len(prefix):]}", value)

@@ -14,10 +14,12 @@ from migrate.files import read_source
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from parsers.thunderbird import MAILMIGRATE_PATTERNS
 from parsers.thunderbird import accounts as neutral
+from parsers.thunderbird import uris
 from parsers.thunderbird.cert_checks import exceptions_to_drop
 from parsers.thunderbird.certs import CertOverrides
 from parsers.thunderbird.certs import HostPort
@@ -36,6 +38,7 @@ from parsers.thunderbird.migration import migrate_smtp
 from parsers.thunderbird.migration import name_outgoing_servers
 from parsers.thunderbird.migration import port_apart
 from parsers.thunderbird.migration import replace_pop
+from parsers.thunderbird.migration import UriMap
 from parsers.thunderbird.prefs import parse_prefs
 from parsers.thunderbird.prefs_edit import PrefsEditor
 from parsers.thunderbird.servers import holders
@@ -121,15 +124,16 @@ class ThunderbirdParser(Parser):
     ) -> tuple[dict[str, Document], list[Note]]:
         editor = PrefsEditor(parsed.profile)
         notes: list[Note] = []
-        moves = []
+        moves: dict[tuple[str, str, str], UriMap] = {}  #: by the server whose folders move
         forget: set[str] = set()
         exceptions: set[HostPort] = set()
-        incoming_of = {account.key: [c for c in changes if c.account == account.key and not c.field.startswith("outgoing.")
+        mine_of = by_account(changes)
+        incoming_of = {account.key: [c for c in mine_of.get(account.key, []) if not c.field.startswith("outgoing.")
                                      and c.field != "incoming.password"] for account in accounts}
         joins = holders(accounts, {key: mail.type for key, mail in parsed.mails.items()}, incoming_of)
         taken_over: dict[str, str] = {}  #: a POP account -> the IMAP account that took over from it
         for account in accounts:
-            mine = [change for change in changes if change.account == account.key]
+            mine = mine_of.get(account.key, [])
             incoming = incoming_of[account.key]
             outgoing = [c for c in mine if c.field.startswith("outgoing.") and c.field != "outgoing.password"]
             mail = parsed.mails[account.key]
@@ -138,7 +142,9 @@ class ThunderbirdParser(Parser):
             if incoming and mail.type == "pop3":
                 taken_over[account.key] = replace_pop(editor, mail, account, incoming, notes, holder)
             elif incoming:
-                moves.append(migrate_imap(editor, mail, account, incoming))
+                moved = migrate_imap(editor, mail, account, incoming)
+                if moved is not None:
+                    moves.setdefault(moved.server, moved.move)
                 if holder is not None:
                     join_holder(editor, mail, account, holder, notes, _has_filters(parsed.profile, mail.server))
             if mine and mail.type != "pop3":  # a replaced POP account's identities stay as they were
@@ -154,7 +160,9 @@ class ThunderbirdParser(Parser):
                 exceptions |= exceptions_to_drop(account, mine, parsed.overrides, notes, exceptions)
 
         def move(uri: str) -> Optional[str]:
-            return next((new for new in (m(uri) for m in moves) if new is not None), None)
+            found = uris.split(uri)
+            account_move = moves.get(found[:3]) if found is not None else None
+            return account_move(uri) if account_move is not None else None
 
         documents: dict[str, Document] = editor.documents()
         for name, document in parsed.profile.others.items():

@@ -7,7 +7,9 @@ next save, so we never write on top of one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from collections import Counter
 from typing import NamedTuple
 from typing import Optional
 from typing import Union
@@ -43,6 +45,23 @@ class PrefsFile(FileDocument):
     def get(self, name: str) -> Optional[Pref]:
         """The statement that wins for ``name``: the last one."""
         return self.winners.get(name)
+
+    def statements(self, name: str) -> list[Pref]:
+        """Every statement of ``name``, in file order: looked up, for edits that find them by name."""
+        if name in self._repeated:
+            return self._repeated[name]
+        winner = self.winners.get(name)
+        return [winner] if winner is not None else []
+
+    @functools.cached_property
+    def _repeated(self) -> dict[str, list[Pref]]:
+        """The names set more than once, with their statements (``winners`` has the last of every name)."""
+        counts = Counter(pref.name for pref in self.prefs)
+        found: dict[str, list[Pref]] = {}
+        for pref in self.prefs:
+            if counts[pref.name] > 1:
+                found.setdefault(pref.name, []).append(pref)
+        return found
 
 
 def parse_prefs(data: bytes, path: str) -> PrefsFile:

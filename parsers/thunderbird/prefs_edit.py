@@ -15,6 +15,9 @@ from typing import Optional
 
 from migrate.document import Document
 from migrate.document import Edit
+from parsers.thunderbird.pref_indexes import NumberIndex
+from parsers.thunderbird.pref_indexes import Server
+from parsers.thunderbird.pref_indexes import UriIndex
 from parsers.thunderbird.prefs import Pref
 from parsers.thunderbird.prefs import PrefsFile
 from parsers.thunderbird.prefs import Value
@@ -37,46 +40,84 @@ class PrefsEditor:
         self.removed: set[tuple[str, int]] = set()
         self.added: dict[str, Value] = {}
         self.written: dict[str, Value] = {}  #: every value set, for later reads and conflict checks
+        self._uris: Optional[UriIndex] = None  #: built when an account's folders first move
+        added = self.added  # not ``self``: the editor is garbage as soon as it is done with, without a cycle to collect
+        self._numbers = NumberIndex(lambda prefix: [*profile.names_under(prefix), *(n for n in added if n.startswith(prefix))])
+        self._lists: dict[str, list[str]] = {}  #: see ``set_keys``
 
     def get(self, name: str) -> Optional[Value]:
+        if name in self._lists:
+            self.set(name, ",".join(self._lists.pop(name)))
         return self.written[name] if name in self.written else self.profile.value(name)
 
     def keys(self, name: str) -> list[str]:
         """A comma-separated list of keys as it stands now (``mail.accountmanager.accounts``)."""
+        if name in self._lists:
+            return list(self._lists[name])
         return [key.strip() for key in str(self.get(name) or "").split(",") if key.strip()]
+
+    def set_keys(self, name: str, keys: list[str]) -> None:
+        """Give a list of keys (the list is the editor's from then on).  A list that has a value already is
+        written out when it is next read as one, or the files are made: the account list, one key longer
+        for each of many accounts, is not written out each time."""
+        if name in self._lists or self.get(name) is not None:
+            self._lists[name] = keys
+        else:
+            self.set(name, ",".join(keys))
 
     def set(self, name: str, value: Value) -> None:
         """Give ``name`` the value, in every statement that sets it; a new statement if none does."""
-        if self.get(name) == value and type(self.get(name)) is type(value):
+        current = self.get(name)
+        if current == value and type(current) is type(value):
             return
+        if self._uris is not None:
+            self._uris.discard(name, current)
+            self._uris.add(name, value)
         self.written[name] = value
         found = False
         for source in self.sources:
-            for pref in source.prefs:
-                if pref.name == name:
-                    old = source.tokens[pref.value_first].text
-                    self.values[(source.path, pref.first)] = literal(value, old)
-                    self.removed.discard((source.path, pref.first))
-                    found = True
+            for pref in source.statements(name):
+                old = source.tokens[pref.value_first].text
+                self.values[(source.path, pref.first)] = literal(value, old)
+                self.removed.discard((source.path, pref.first))
+                found = True
         if not found:
+            if name not in self.added:
+                self._numbers.add(name)
             self.added[name] = value
 
     def remove(self, name: str) -> None:
+        self._lists.pop(name, None)
+        if self._uris is not None:
+            self._uris.discard(name, self.get(name))
         self.written.pop(name, None)
-        self.added.pop(name, None)
+        if name in self.added:
+            del self.added[name]
+            self._numbers.remove(name)
         for source in self.sources:
-            self.removed.update((source.path, pref.first) for pref in source.prefs if pref.name == name)
+            self.removed.update((source.path, pref.first) for pref in source.statements(name))
+        if self._uris is not None:
+            self._uris.add(name, self.get(name))
 
-    def map_strings(self, change: Callable[[str, str], Optional[str]]) -> None:
-        """Give every string pref ``change(name, value)``, when it returns something else."""
-        for name in sorted({p.name for s in self.sources for p in s.prefs} | set(self.added)):
-            current = self.get(name)
-            if isinstance(current, str):
-                new = change(name, current)
-                if new is not None and new != current:
-                    self.set(name, new)
+    def move_uris(self, server: Server, move: Callable[[str], Optional[str]]) -> None:
+        """Give every string pref that is a folder URI on ``server`` ``move(value)``."""
+        if self._uris is None:
+            self._uris = UriIndex()
+            for name in {*self.profile.names, *self.added}:
+                self._uris.add(name, self.get(name))
+        for name in self._uris.on(server):
+            new = move(str(self.get(name)))
+            if new is not None and new != self.get(name):
+                self.set(name, new)
+
+    def unused(self, prefix: str, start: int = 1) -> str:
+        """The first ``<prefix>N`` from ``start`` that no pref names, added ones included (orphaned keys would
+        be inherited): ``mail.server.server`` -> ``server4``."""
+        return self._numbers.first_unused(prefix, start)
 
     def documents(self) -> dict[str, Document]:
+        for name in list(self._lists):
+            self.get(name)
         return {source.path: source.apply(self._edits(source)) for source in self.sources}
 
     def _edits(self, source: PrefsFile) -> list[Edit]:

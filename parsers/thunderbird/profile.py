@@ -6,7 +6,9 @@ back to the defaults of ``mailnews.js``; and ``user.js`` is read after
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 from typing import Optional
 
 from migrate.document import Document
@@ -49,9 +51,31 @@ class Profile:
         found = self.value(f"mail.smtpserver.{key}.{name}")
         return SMTP_DEFAULTS.get(name) if found is None else found
 
+    @functools.cached_property
+    def smtp_keys(self) -> frozenset[str]:
+        """The SMTP servers Thunderbird knows: those ``mail.smtpservers`` lists."""
+        return frozenset(self.keys("mail.smtpservers"))
+
+    @functools.cached_property
+    def smtp_hosts(self) -> dict[str, str]:
+        """Each host name (lower case) of a listed SMTP server, to the first server listed with it."""
+        found: dict[str, str] = {}
+        for key in self.keys("mail.smtpservers"):
+            found.setdefault(str(self.smtp(key, "hostname") or "").lower(), key)
+        return found
+
     def keys(self, name: str) -> list[str]:
         """A comma-separated list of keys, e.g. ``mail.accountmanager.accounts``."""
         return [key.strip() for key in str(self.value(name) or "").split(",") if key.strip()]
 
-    def names(self) -> set[str]:
-        return {pref.name for source in (self.prefs, self.user) if source for pref in source.prefs}
+    @functools.cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every pref name of the profile, sorted."""
+        return tuple(sorted({pref.name for source in (self.prefs, self.user) if source for pref in source.prefs}))
+
+    def names_under(self, prefix: str) -> list[str]:
+        """The profile's pref names that start with ``prefix``, in order."""
+        start = end = bisect.bisect_left(self.names, prefix)
+        while end < len(self.names) and self.names[end].startswith(prefix):
+            end += 1
+        return list(self.names[start:end])

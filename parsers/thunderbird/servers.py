@@ -46,7 +46,7 @@ def add_identities(editor: PrefsEditor, account: str, identities: list[str], fir
     own = editor.keys(f"mail.account.{account}.identities")
     merged = [*identities, *own] if first else [*own, *identities]
     if merged != own:
-        editor.set(f"mail.account.{account}.identities", ",".join(merged))
+        editor.set_keys(f"mail.account.{account}.identities", merged)
 
 
 def join(editor: PrefsEditor, account: str, server: str, identities: tuple[str, ...], holder: str) -> bool:
@@ -54,8 +54,7 @@ def join(editor: PrefsEditor, account: str, server: str, identities: tuple[str, 
     the default; returns whether it was the default."""
     was_default = editor.get("mail.accountmanager.defaultaccount") == account
     add_identities(editor, holder, list(identities), first=was_default)
-    editor.set("mail.accountmanager.accounts",
-               ",".join(key for key in editor.keys("mail.accountmanager.accounts") if key != account))
+    editor.set_keys("mail.accountmanager.accounts", [key for key in editor.keys("mail.accountmanager.accounts") if key != account])
     if was_default:
         editor.set("mail.accountmanager.defaultaccount", holder)
     editor.set(f"mail.server.{server}.mailmigrate.replaced_by", holder)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from typing import Optional
 
 from migrate.document import Edit
+from migrate.document import EditedTokens
 from migrate.document import Token
 from migrate.errors import ParseError
 from parsers.windows.text import EncodedDocument
@@ -68,9 +69,10 @@ class RegFile(EncodedDocument):
 
     def apply(self, edits: Iterable[Edit]) -> EncodedDocument:
         """As ``Document.apply``, but a value's data replaced by ``-`` (deleted) is no secret: the diff shows it go."""
-        done = super().apply(edits)
-        tokens = tuple(t._replace(secret=False) if t.kind == "EDIT" and t.text == "-" else t for t in done.tokens)
-        return EncodedDocument(tokens, self.path, self.encoding)
+        done = super().apply(edits).tokens
+        assert isinstance(done, EditedTokens)
+        tokens = (t._replace(secret=False) if t.kind == "EDIT" and t.text == "-" else t for t in done)
+        return EncodedDocument(EditedTokens(tokens, done.base, done.edits), self.path, self.encoding)  # the edits kept, for the diff
 
 
 def parse_reg(data: bytes, path: str) -> RegFile:

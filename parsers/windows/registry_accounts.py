@@ -16,6 +16,7 @@ from migrate.document import Token
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import by_account
 from migrate.plugins import Read
 from parsers.windows import internet_accounts
 from parsers.windows import mapi_accounts
@@ -64,8 +65,9 @@ def migrated(by_key: dict[str, Key], beside: str, accounts: list[Account], chang
     """The value edits of each key the changes touch, the PRFs to write beside ``beside``, and the notes."""
     edits, notes = [], []
     replacements: dict[str, list[tuple[Account, NewAccount]]] = {}
+    mine_of = by_account(changes)
     for account in accounts:
-        mine = [change for change in changes if change.account == account.key]
+        mine = mine_of.get(account.key, [])
         key = by_key[account.key.lower()]
         rules = _rules(key)
         if not mine or rules is None:
