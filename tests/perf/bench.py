@@ -7,7 +7,7 @@ The floor (tests/perf/floor.py) is only the safe I/O on the files ``apply``
 actually changed, found by comparing the tree after ``apply`` with a pristine
 copy: read, backup with fsync, write back through a temporary file with fsync,
 rename, fsync the folder; in as many processes as ``apply`` has jobs, and
-without importing the project.  Per phase it prints seconds, setups/s, MB/s
+without importing the project.  Per phase it prints seconds, CPU seconds, setups/s, MB/s
 and peak memory (the main process and the largest worker), then apply, plan
 and scan over the floor.  The phases take turns for ``--rounds`` rounds (the
 machine's speed wanders): medians, with the range over the rounds in brackets.
@@ -93,7 +93,8 @@ def measure(homes: int, jobs: int, rounds: int) -> None:
                 seconds = statistics.median(run["seconds"] for run in runs)
                 main_mb, worker_mb = max(run["main_mb"] for run in runs), max(run["worker_mb"] for run in runs)
                 print(f"  {name:6} {spread([run['seconds'] for run in runs], ' s'):22}"
-                      f" {made['setups'] / seconds:6.0f} setups/s {size / seconds:6.2f} MB/s"
+                      f" cpu {spread([run['cpu'] for run in runs], ' s'):22}"
+                      f" {made['setups'] / seconds:5.0f} setups/s {size / seconds:5.2f} MB/s"
                       f"  peak {main_mb:5.1f} MB main, {worker_mb:5.1f} MB largest worker")
         ratios = [("apply / floor", "apply", "floor"), ("plan / floor", "plan", "floor"), ("scan / floor", "scan", "floor"),
                   (f"plan, 1 job / {jobs} jobs", "plan-1", "plan")]
