@@ -109,6 +109,20 @@ def evolution_gconf(folder: Path, units: int) -> Path:
     return path
 
 
+def windows(folder: Path, units: int) -> Path:
+    path = folder / "outlook.reg"
+    manager = r"HKEY_CURRENT_USER\Software\Microsoft\Internet Account Manager"
+    lines = ["REGEDIT4", "", f"[{manager}]", '"Default Mail Account"="00000001"', ""]
+    for n in range(units):
+        lines += [f"[{manager}\\Accounts\\{n + 1:08d}]", f'"Account Name"="IMAP {n}"', '"Connection Type"=dword:00000003',
+                  '"IMAP Server"="imap.lboro.ac.uk"', f'"IMAP User Name"="u{n:05d}"', '"IMAP Port"=dword:0000008f',
+                  '"IMAP Secure Connection"=dword:00000000', '"SMTP Server"="smtp.lboro.ac.uk"',
+                  '"SMTP Port"=dword:00000019', "", f"[HKEY_CURRENT_USER\\Software\\Padding\\{n}]",
+                  *(f'"Value {i}"="{"x" * 40}"' for i in range(10)), ""]
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    return path
+
+
 #: Format -> (maker, units at 1x): at 1x, a large real file or more, and work well above the fixed cost
 #: of a run (about 10 ms), which would otherwise flatter the growth.
 FORMATS: dict[str, tuple[Callable[[Path, int], Path], int]] = {
@@ -118,4 +132,5 @@ FORMATS: dict[str, tuple[Callable[[Path, int], Path], int]] = {
     "pinerc": (pine, 400),
     "Evolution key file": (evolution_source, 1600),
     "Evolution GConf": (evolution_gconf, 100),
+    "Windows .reg": (windows, 80),
 }

@@ -33,13 +33,13 @@ def measure_growth(rounds: int) -> None:
     env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(work / "state"), "PYTHONPATH": str(Path.cwd())}
     print(f"one file per format at {', '.join(f'{s}x' for s in SCALES)}; medians of {rounds} round(s);"
           " growth = time(16x) / time(1x) / 16, 1.00 is linear")
-    print(f"  {'format':22} {'1x KB':>6}   {'plan 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}"
-          f"   {'apply 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}")
     try:
         tiny = work / "tiny.fetchmailrc"
         tiny.write_text("poll pop.lboro.ac.uk proto pop3 user ab\n")
         fixed = statistics.median(_timed("plan", tiny, env) for _ in range(rounds))
         print(f"  fixed cost of a run (plan of a one-line file): {fixed * 1000:.0f} ms")
+        print(f"  {'format':22} {'1x KB':>6}   {'plan 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}"
+              f"   {'apply 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}")
         for name, (make, units) in FORMATS.items():
             times: dict[str, dict[int, list[float]]] = {"plan": {s: [] for s in SCALES}, "apply": {s: [] for s in SCALES}}
             try:
