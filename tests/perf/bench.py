@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from tests.perf.homes import make_homes
+from tests.perf.phase import json_report
 from tests.perf.phase import phase
 from tests.perf.phase import spread
 
@@ -75,7 +76,7 @@ def measure(homes: int, jobs: int, rounds: int) -> None:
             if jobs > 1:
                 results["plan-1"].append(phase(["plan", *tree, "--jobs", "1"], env))
             results["apply"].append(phase(["apply", *tree, "--jobs", str(jobs)], env, output=True))
-            live.append(json.loads(results["apply"][-1].pop("stdout"))["summary"]["skipped_live"])
+            live.append(json_report(results["apply"][-1])["summary"]["skipped_live"])
             changed = changed_files(work / "pristine", work / "homes")
             files = sum(map(len, changed.values()))
             shutil.rmtree(work / "homes")

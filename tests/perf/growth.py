@@ -6,7 +6,6 @@ medians: 1.00 is linear, 16.00 would be quadratic.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -14,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tests.perf.big import FORMATS
+from tests.perf.phase import json_report
 from tests.perf.phase import phase
 
 SCALES = (1, 4, 16)
@@ -22,7 +22,7 @@ SCALES = (1, 4, 16)
 def _timed(command: str, path: Path, env: dict) -> float:
     """Seconds for ``command`` on the one setup at ``path``, which it must change."""
     result = phase([command, str(path), "--json", "--jobs", "1"], env, warm=True, output=True)
-    (entry,) = json.loads(result["stdout"])["files"]
+    (entry,) = json_report(result)["files"]
     if entry["status"] != "changed":
         raise RuntimeError(f"{command} {path}: {entry['status']}, not changed: {entry.get('reason', '')}")
     return result["seconds"]

@@ -44,7 +44,8 @@ def phase(args: Sequence[str], env: dict, warm: bool = False, output: bool = Fal
     """``args`` as ``mailmigrate``'s command line, or ``["floor", listing, backups, jobs]``.
 
     With ``warm``, the clock starts once the project and its parsers are imported;
-    with ``output``, the result has the command's standard output as ``"stdout"``.
+    the result has what the command wrote to stderr as ``"stderr"``, and with ``output`` its
+    standard output as ``"stdout"``.
     """
     done = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(list(args)), "warm" if warm else "cold"],
                           stdout=subprocess.PIPE if output else subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -53,9 +54,18 @@ def phase(args: Sequence[str], env: dict, warm: bool = False, output: bool = Fal
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     result = json.loads(lines[-1])
+    result["stderr"] = "\n".join(lines[:-1])
     if output:
         result["stdout"] = done.stdout
     return result
+
+
+def json_report(run: dict) -> dict:
+    """The ``--json`` report a run with ``output`` printed (and no longer kept in ``run``)."""
+    try:
+        return json.loads(run.pop("stdout"))
+    except ValueError:
+        raise RuntimeError(f"the run printed no whole JSON report: {run['stderr'][-2000:]}") from None
 
 
 def spread(values: Sequence[float], unit: str = "", digits: int = 2) -> str:
