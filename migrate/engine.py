@@ -94,8 +94,10 @@ def plan_setup(read: Read, parser: Parser, policy: Policy, path: str, local_user
     accounts, findings = _review(parser, parsed, policy, local_user)
     after, parser_notes = parser.apply(parsed, accounts, [f for f in findings if isinstance(f, Change)])
     files = tuple(FilePlan(name, document, after.get(name, document)) for name, document in parsed.files.items())
-    _check_converged(parser, read, files, policy, path, local_user)
-    return Plan(parser.client, tuple(accounts), tuple(findings) + tuple(parser_notes), files)
+    plan = Plan(parser.client, tuple(accounts), tuple(findings) + tuple(parser_notes), files)
+    if plan.changed:  # else a second pass would be this one again
+        _check_converged(parser, read, files, policy, path, local_user)
+    return plan
 
 
 def plan_data(data: bytes, parser: Parser, policy: Policy, path: str, local_user: Optional[str] = None) -> Plan:
@@ -129,7 +131,23 @@ class _RewrittenReader:
 def _check_converged(
     parser: Parser, read: Read, files: tuple[FilePlan, ...], policy: Policy, path: str, local_user: Optional[str]
 ) -> None:
-    """The rewritten setup must parse again and come out of a second pass unchanged."""
+    """The rewritten setup must parse again and come out of a second pass unchanged.
+
+    Only for a setup that changes.  One that does not would be read back byte for byte as it
+    was read (documents are lossless), and parse, review and rewrite are pure functions of
+    what they read, the policy and the login name: the second pass would be the first one
+    again, which parsed and changed nothing.
+
+    For a setup that changes, the whole pass runs again.  Re-parsing and comparing the
+    accounts with those the changes aimed at would show that the rewrite wrote what the
+    findings say, not that the migration is done: every rule looks at the account as it was
+    read, not as the other rules leave it, and a parser's rewrite goes beyond the findings
+    (Thunderbird joins accounts that became one server, fetchmail moves a poll's other users
+    to its new port, mutt turns certificate checks back on); only a second review and rewrite
+    show that it all settles.  Nor can the parse be confined to the rewritten documents: a
+    setup is parsed whole (a muttrc with the files it sources, a prefs.js with its user.js),
+    and the parse is most of the check's cost anyway.
+    """
     read_rewritten = _RewrittenReader(read, {file.path: file.after.to_bytes() for file in files})
     try:
         reparsed = parser.parse(read_rewritten, path)

@@ -6,6 +6,7 @@ syntax, never do I/O and never print; they yield ``Change`` and ``Note`` values.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Callable
 from typing import Iterator
@@ -60,11 +61,15 @@ def sides(account: Account, policy: Policy) -> Iterator[Side]:
         yield Side("outgoing", account.outgoing, policy.outgoing)
 
 
-def ordered_rules() -> list[RuleFunction]:
-    """Every built-in rule in plan order, whatever order their modules were imported in."""
+@functools.cache
+def ordered_rules() -> tuple[RuleFunction, ...]:
+    """Every built-in rule in plan order, whatever order their modules were imported in.
+
+    Worked out once a process: ``review`` runs for every account, twice for a changed setup.
+    """
     for name in _ORDER:
         importlib.import_module(f"{__name__}.{name}")
-    return [RULES[name.replace("_", "-")] for name in _ORDER]
+    return tuple(RULES[name.replace("_", "-")] for name in _ORDER)
 
 
 def review(account: Account, policy: Policy) -> list[Finding]:

@@ -1,0 +1,67 @@
+"""Growth with the size of one file: ``plan`` and ``apply`` of one big file per format at 1x, 4x and 16x.
+
+The clock starts once the project and its parsers are imported, so the
+times are the work on the file.  Growth is time(16x) / time(1x) / 16 on the
+medians: 1.00 is linear, 16.00 would be quadratic.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+from tests.perf.big import FORMATS
+from tests.perf.phase import json_report
+from tests.perf.phase import phase
+
+SCALES = (1, 4, 16)
+
+
+def _timed(command: str, path: Path, env: dict) -> float:
+    """Seconds for ``command`` on the one setup at ``path``, which it must change."""
+    result = phase([command, str(path), "--json", "--jobs", "1"], env, warm=True, output=True)
+    (entry,) = json_report(result)["files"]
+    if entry["status"] != "changed":
+        raise RuntimeError(f"{command} {path}: {entry['status']}, not changed: {entry.get('reason', '')}")
+    return result["seconds"]
+
+
+def measure_growth(rounds: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="mailmigrate-growth-"))
+    env = {**os.environ, "MAILMIGRATE_STATE_DIR": str(work / "state"), "PYTHONPATH": str(Path.cwd())}
+    print(f"one file per format at {', '.join(f'{s}x' for s in SCALES)}; medians of {rounds} round(s);"
+          " growth = time(16x) / time(1x) / 16, 1.00 is linear")
+    try:
+        tiny = work / "tiny.fetchmailrc"
+        tiny.write_text("poll pop.lboro.ac.uk proto pop3 user ab\n")
+        fixed = statistics.median(_timed("plan", tiny, env) for _ in range(rounds))
+        print(f"  fixed cost of a run (plan of a one-line file): {fixed * 1000:.0f} ms")
+        print(f"  {'format':22} {'1x KB':>6}   {'plan 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}"
+              f"   {'apply 1x':>8} {'4x':>7} {'16x':>7} {'growth':>6}")
+        for name, (make, units) in FORMATS.items():
+            times: dict[str, dict[int, list[float]]] = {"plan": {s: [] for s in SCALES}, "apply": {s: [] for s in SCALES}}
+            try:
+                for _ in range(rounds):
+                    for scale in SCALES:
+                        folder = work / "setup"
+                        folder.mkdir()
+                        path = make(folder, units * scale)
+                        if scale == 1:
+                            kilobytes = path.stat().st_size / 1000
+                        for command in ("plan", "apply"):
+                            times[command][scale].append(_timed(command, path, env))
+                        shutil.rmtree(folder)
+            except RuntimeError as error:
+                print(f"  {name:22} not measured: {error}")
+                shutil.rmtree(work / "setup", ignore_errors=True)
+                continue
+            cells = []
+            for command in ("plan", "apply"):
+                medians = {scale: statistics.median(values) for scale, values in times[command].items()}
+                cells.append(" ".join(f"{medians[s]:6.2f}s" for s in SCALES)
+                             + f" {medians[SCALES[-1]] / medians[1] / SCALES[-1]:6.2f}")
+            print(f"  {name:22} {kilobytes:6.0f}   {cells[0]:>31}   {cells[1]:>31}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
