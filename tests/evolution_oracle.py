@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -166,6 +167,14 @@ def _account_problems(uid: str, account: dict, policy) -> list[str]:
     return problems
 
 
+#: keys the registry adds to ``[Authentication]`` as it loads a source, sooner or later: not the migration's
+_REGISTRY_ADDS = re.compile(r"(?m)^(ProxyUid|RememberPassword|CredentialName|IsExternal)=.*\n")
+
+
+def _comparable(source: dict) -> dict:
+    return {**source, "data": _REGISTRY_ADDS.sub("", source["data"]).replace("\n\n\n", "\n\n")}
+
+
 def migration_problems(before: dict, after: dict, policy) -> list[str]:
     """What is wrong, in Evolution's own view, with ``after`` as the migration of ``before`` (empty: all right).
 
@@ -198,6 +207,6 @@ def migration_problems(before: dict, after: dict, policy) -> list[str]:
             problems += _endpoint_problems(f"transport {transport_uid}", transport, policy.outgoing,
                                            PASSWORD_SUBMISSION, policy)
     for uid in sorted(before.keys() & after.keys() - checked):
-        if before[uid]["own"] and before[uid] != after[uid]:
+        if before[uid]["own"] and _comparable(before[uid]) != _comparable(after[uid]):
             problems.append(f"source {uid} of another service changed: {before[uid]['data']!r} -> {after[uid]['data']!r}")
     return problems
