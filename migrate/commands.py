@@ -146,7 +146,10 @@ def _stopped(why: str, state_dir: Path, run_id: str, code: int) -> int:
 
 def restore_command(args: argparse.Namespace, policy: Policy) -> int:
     since = _when(args.before) if args.before else None
-    runs = select_runs(load_runs(args.state_dir or default_state_dir()), args.run, since)
+    runs = load_runs(args.state_dir or default_state_dir())
+    if args.home is not None and not args.run and since is None:  # the last run of that home, not of another
+        runs = [run for run in runs if run.touches(args.home)]
+    runs = select_runs(runs, args.run, since)
     report = Report()
     for run in runs:
         for part in run.parts:

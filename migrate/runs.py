@@ -19,6 +19,7 @@ from typing import Optional
 from migrate.errors import RestoreError
 from migrate.files import Ownership
 from migrate.files import Source
+from migrate.folders import is_within
 from migrate.files import sha256
 from migrate.files import write_atomic
 from migrate.model import Change
@@ -35,7 +36,7 @@ def default_state_dir() -> Path:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")  # runs a second apart sort
 
 
 @dataclasses.dataclass
@@ -124,6 +125,10 @@ class RunGroup:
     @property
     def files(self) -> int:
         return sum(len(part.manifest["files"]) for part in self.parts)
+
+    def touches(self, folder: Path) -> bool:
+        """Whether the run changed a file under ``folder``."""
+        return any(is_within(Path(entry["path"]), folder) for part in self.parts for entry in part.manifest["files"])
 
 
 def load_runs(state_dir: Path) -> list[RunGroup]:
