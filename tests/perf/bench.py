@@ -14,7 +14,7 @@ machine's speed wanders): medians, with the range over the rounds in brackets.
 It also times ``plan`` with one job against ``--jobs``, and ``mailmigrate --version``.
 
 ``--size`` times ``plan`` and ``apply`` of one big file of each format instead
-(tests/perf/growth.py).
+(tests/perf/growth.py, with the files of tests/perf/big_files.py).
 """
 from __future__ import annotations
 

@@ -165,3 +165,17 @@ def evolution_gconf(n: int) -> tuple[str, bytes]:
             '\t<entry name="default_account" mtime="1182791595" type="string">\n'
             f"\t\t<stringvalue>{_gconf_uid(0)}</stringvalue>\n\t</entry>\n</gconf>\n")
     return ".gconf/apps/evolution/mail/%gconf.xml", text.encode()
+
+
+def windows(n: int) -> tuple[str, bytes]:
+    """A registry export (REGEDIT4, CRLF) of ``n`` Outlook Express IMAP accounts of the university, each with
+    a key of another program's values beside it."""
+    manager = r"HKEY_CURRENT_USER\Software\Microsoft\Internet Account Manager"
+    lines = ["REGEDIT4", "", f"[{manager}]", '"Default Mail Account"="00000001"', ""]
+    for i in range(n):
+        lines += [f"[{manager}\\Accounts\\{i + 1:08d}]", f'"Account Name"="IMAP {i}"', '"Connection Type"=dword:00000003',
+                  '"IMAP Server"="imap.lboro.ac.uk"', f'"IMAP User Name"="u{i:05d}"', '"IMAP Port"=dword:0000008f',
+                  '"IMAP Secure Connection"=dword:00000000', '"SMTP Server"="smtp.lboro.ac.uk"',
+                  '"SMTP Port"=dword:00000019', "", f"[HKEY_CURRENT_USER\\Software\\Other\\{i}]",
+                  *(f'"Value {v}"="{"x" * 40}"' for v in range(10)), ""]
+    return "outlook.reg", "\r\n".join(lines).encode("cp1252")
