@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = undo.add_mutually_exclusive_group()
     which.add_argument("--run", metavar="ID", help="the run to undo (default: the last one)")
     which.add_argument("--before", metavar="DATE", help="undo every run since DATE, e.g. 'yesterday 14:00'")
-    undo.add_argument("--home", metavar="DIR", type=Path, help="undo only the files under DIR")
+    undo.add_argument("--home", metavar="DIR", type=Path, help="undo only the files under DIR (by default in the last run that changed DIR)")
     undo.add_argument("--force", action="store_true", help="also restore files changed since the run")
     undo.add_argument("--json", action="store_true", help="print JSON for scripts")
     check = commands.add_parser("verify", parents=[common, paths], help="log in to the service with each account's settings")
