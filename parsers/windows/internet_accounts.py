@@ -23,6 +23,8 @@ from migrate.model import Change
 from migrate.model import Endpoint
 from migrate.model import Note
 from migrate.model import new_values
+from parsers.windows import endpoints
+from parsers.windows.endpoints import IncomingNames
 from parsers.windows.endpoints import after
 from parsers.windows.endpoints import drop_passwords
 from parsers.windows.endpoints import passwords
@@ -36,27 +38,14 @@ from parsers.windows.values import string_like
 from parsers.windows.values import text
 
 KEY = re.compile(r"\\(?:Internet|OMI) Account Manager\\Accounts\\[0-9]{8}$", re.IGNORECASE)
-_DEFAULT_PORTS = {("IMAP", False): 143, ("IMAP", True): 993, ("POP3", False): 110, ("POP3", True): 995}
+_NAMES = IncomingNames(ssl="Secure Connection", spa="Use Sicily", user="User Name")
 #: POP values that are not named ``POP3 …``; they go when the account becomes IMAP.
 _POP_ONLY = ("leave mail on server", "remove when deleted", "remove when expired", "expire days")
 _SICILY_AUTH = {0: "none", 1: "ntlm", 2: "plain", 3: "plain"}
 
 
-def _kind(values: Values) -> Optional[str]:
-    return "IMAP" if text(values, "IMAP Server") is not None else "POP3" if text(values, "POP3 Server") is not None else None
-
-
 def incoming(values: Values) -> Optional[Endpoint]:
-    kind = _kind(values)
-    if kind is None:
-        return None
-    secure = number(values, f"{kind} Secure Connection") == 1
-    return Endpoint(
-        protocol=kind.lower(), host=text(values, f"{kind} Server"),
-        port=number(values, f"{kind} Port") or _DEFAULT_PORTS[kind, secure],
-        security="ssl" if secure else "none", auth="ntlm" if number(values, f"{kind} Use Sicily") == 1 else "plain",
-        username=text(values, f"{kind} User Name"), has_password=bool(passwords(values, kind)),
-    )
+    return endpoints.incoming(values, _NAMES)
 
 
 def outgoing(values: Values, reading: Endpoint) -> Optional[Endpoint]:

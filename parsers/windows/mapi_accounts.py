@@ -20,6 +20,8 @@ from typing import Optional
 
 from migrate.model import Change
 from migrate.model import Endpoint
+from parsers.windows import endpoints
+from parsers.windows.endpoints import IncomingNames
 from parsers.windows.endpoints import after
 from parsers.windows.endpoints import drop_passwords
 from parsers.windows.endpoints import passwords
@@ -34,25 +36,12 @@ from parsers.windows.values import text
 
 KEY = re.compile(r"\\Windows Messaging Subsystem\\Profiles\\([^\\]+)\\9375CFF0413111d3B88A00104B2A6676\\[0-9a-f]{8}$",
                  re.IGNORECASE)
-_DEFAULT_PORTS = {("IMAP", False): 143, ("IMAP", True): 993, ("POP3", False): 110, ("POP3", True): 995}
+_NAMES = IncomingNames(ssl="Use SSL", spa="Use SPA", user="User")
 _SECURE_CONNECTION = {0: "none", 1: "ssl", 2: "starttls", 3: "auto"}
 
 
-def kind(values: Values) -> Optional[str]:
-    return "IMAP" if text(values, "IMAP Server") is not None else "POP3" if text(values, "POP3 Server") is not None else None
-
-
 def incoming(values: Values) -> Optional[Endpoint]:
-    found = kind(values)
-    if found is None:
-        return None
-    ssl = number(values, f"{found} Use SSL") == 1
-    return Endpoint(
-        protocol=found.lower(), host=text(values, f"{found} Server"),
-        port=number(values, f"{found} Port") or _DEFAULT_PORTS[found, ssl], security="ssl" if ssl else "none",
-        auth="ntlm" if number(values, f"{found} Use SPA") == 1 else "plain", username=text(values, f"{found} User"),
-        has_password=bool(passwords(values, found)),
-    )
+    return endpoints.incoming(values, _NAMES)
 
 
 def outgoing(values: Values, reading: Endpoint) -> Optional[Endpoint]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
 
 from migrate.document import Document
 from migrate.document import Token
@@ -22,6 +21,7 @@ from parsers.windows import internet_accounts
 from parsers.windows import mapi_accounts
 from parsers.windows.accounts import mail_account
 from parsers.windows.endpoints import after
+from parsers.windows.endpoints import server_kind
 from parsers.windows.prf import OUTLOOK_2003
 from parsers.windows.prf import OUTLOOK_2007
 from parsers.windows.prf import NewAccount
@@ -104,7 +104,7 @@ def _profile(key: Key) -> str:
 
 
 def _pop_in_profile(key: Key) -> bool:
-    return mapi_accounts.KEY.search(key.path) is not None and mapi_accounts.kind(key.values) == "POP3"
+    return mapi_accounts.KEY.search(key.path) is not None and server_kind(key.values) == "POP3"
 
 
 def _replacement(account: Account, key: Key, changes: list[Change]) -> NewAccount:
