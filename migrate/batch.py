@@ -30,7 +30,7 @@ from migrate.runner import SKIPPED
 from migrate.runner import Outcome
 from migrate.runner import apply
 from migrate.runner import examine
-from migrate.runs import Run
+from migrate.runs import Journal
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -88,8 +88,10 @@ _WORKER: dict = {}
 
 def _start(settings: Settings) -> None:
     _WORKER.clear()
-    _WORKER.update(settings=settings, policy=load_policy(settings.policy_path, settings.overrides),
-                   parsers=load_parsers())
+    policy = load_policy(settings.policy_path, settings.overrides)
+    journal = (Journal(settings.state_dir, settings.run_id, policy.source, settings.version)
+               if settings.command == "apply" and settings.state_dir and settings.run_id else None)
+    _WORKER.update(settings=settings, policy=policy, parsers=load_parsers(), journal=journal)
 
 
 def _work(job: Job) -> list[Outcome]:
@@ -105,11 +107,9 @@ def _work(job: Job) -> list[Outcome]:
 
 def _setups(job: Job, path: Path) -> list[Outcome]:
     settings: Settings = _WORKER["settings"]
-    policy, parsers = _WORKER["policy"], _WORKER["parsers"]
+    policy, parsers, journal = _WORKER["policy"], _WORKER["parsers"], _WORKER["journal"]
     forced = parsers.get(settings.parser_name) if settings.parser_name else None
     root = path if job.home else None
-    run = (Run.new(settings.state_dir, policy.source, settings.version, settings.run_id, f"{job.number:06d}")
-           if settings.command == "apply" and settings.state_dir and settings.run_id else None)
     outcomes = []
     for item in discover([path], parsers, forced, within=root):
         if not isinstance(item, Found):
@@ -117,13 +117,13 @@ def _setups(job: Job, path: Path) -> list[Outcome]:
             continue
         if settings.since is not None and not _modified_since(item.path, settings.since):
             continue
-        if run is not None:
-            outcome = apply(item.path, item.parser, policy, run, root)
+        if journal is not None:
+            outcome = apply(item.path, item.parser, policy, journal, root)
         else:
             outcome, _ = examine(item.path, item.parser, policy, root)
         outcomes.append(dataclasses.replace(outcome.light(settings.command == "plan"), home=job.where))
-    if run is not None:
-        run.finish()
+    if journal is not None:
+        journal.home_done(job.where)
     return outcomes
 
 
@@ -148,7 +148,11 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     """
     if workers <= 1 or len(jobs) <= 1:
         _start(settings)
-        yield from map(_work, jobs)
+        try:
+            yield from map(_work, jobs)
+        finally:
+            if _WORKER["journal"] is not None:
+                _WORKER["journal"].close()
         return
     # multiprocessing: only for a run that uses it
     from concurrent.futures import ProcessPoolExecutor

@@ -34,10 +34,10 @@ from migrate.report import Report
 from migrate.report import ReportFile
 from migrate.runner import Outcome
 from migrate.runner import restore
-from migrate.runs import MANIFEST
 from migrate.runs import default_state_dir
 from migrate.runs import load_runs
 from migrate.runs import new_run_id
+from migrate.runs import run_recorded
 from migrate.runs import select_runs
 
 
@@ -130,13 +130,13 @@ def apply_command(args: argparse.Namespace, policy: Policy) -> int:
         print(report.accounts_summary())
         if recorded:
             where = state_dir / "runs" / recorded
-            print(f"run {recorded}: backups in {where}; undo with: mailmigrate restore --run {recorded}")
+            print(f"run {recorded}: recorded with the bytes before in {where}; undo with: mailmigrate restore --run {recorded}")
     return report.return_code()
 
 
 def _stopped(why: str, state_dir: Path, run_id: str, code: int) -> int:
     """``apply`` stopped part-way (Ctrl-C, a worker killed): one line on what is left, no traceback."""
-    if any((state_dir / "runs" / run_id).glob(f"*/{MANIFEST}")):
+    if run_recorded(state_dir, run_id):
         print(f"mailmigrate: {why}; what was changed is recorded as run {run_id}: run apply again to finish,"
               f" or undo with: mailmigrate restore --run {run_id}", file=sys.stderr)
     else:

@@ -25,6 +25,7 @@ from migrate.folders import is_within
 from migrate.plugins import Parser
 from migrate.policy import Policy
 from migrate.posix import user_name
+from migrate.runs import Journal
 from migrate.runs import Run
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
@@ -53,16 +54,26 @@ class Outcome:
 
 
 class SetupReader:
-    """Reads a setup's files, never through a link (nor out of ``root``), and keeps what it read."""
+    """Reads a setup's files, never through a link (nor out of ``root``), and keeps what it read.
+
+    A file asked for again (the check of the rewritten setup reads the files it did not
+    rewrite) is what was read the first time, or still missing: one view of the setup.
+    """
 
     def __init__(self, root: Optional[Path] = None) -> None:
         self.root = root
         self.sources: dict[str, Source] = {}
+        self.missing: set[str] = set()
 
     def __call__(self, name: str) -> Optional[bytes]:
+        if name in self.sources:
+            return self.sources[name].data
+        if name in self.missing:
+            return None
         try:
             source = read_source(Path(name), self.root)
         except FileNotFoundError:
+            self.missing.add(name)
             return None
         self.sources[name] = source
         return source.data
@@ -82,21 +93,22 @@ def examine(path: Path, parser: Parser, policy: Policy, root: Optional[Path] = N
     return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), reader
 
 
-def apply(path: Path, parser: Parser, policy: Policy, run: Run, root: Optional[Path] = None) -> Outcome:
+def apply(path: Path, parser: Parser, policy: Policy, journal: Journal, root: Optional[Path] = None) -> Outcome:
     """Write every changed file of the setup, each backed up first and replaced atomically."""
     outcome, reader = examine(path, parser, policy, root)
     if outcome.status != CHANGED or outcome.plan is None:
         return outcome
     try:
-        _write(reader, [file for file in outcome.plan.files if file.changed], parser.client, outcome.plan, run, root)
+        _write(reader, [file for file in outcome.plan.files if file.changed], parser.client, outcome.plan, journal, root)
     except (MigrateError, OSError) as error:
         reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
         return dataclasses.replace(outcome, status=FAILED, reason=reason)
     return dataclasses.replace(outcome, written=True)
 
 
-def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, run: Run, root: Optional[Path]) -> None:
-    """Every file backed up and the manifest saved (once) before the first is replaced.
+def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, journal: Journal,
+           root: Optional[Path]) -> None:
+    """Every file recorded in the run's journal, with its bytes before, before the first is replaced.
 
     A file the setup did not have (a parser may add one, e.g. an Outlook PRF) is
     created with the owner and mode of the setup's first file, never over one that appeared since.
@@ -104,25 +116,27 @@ def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, 
     setup = next(iter(reader.sources.values()))
     written = [(reader.sources.get(file.path) or Source(Path(file.path), b"", setup.stat), file.after.to_bytes(),
                 file.path not in reader.sources) for file in files]
-    entries = [run.record(source, after, client, plan.changes, new) for source, after, new in written]
-    run.save()
-    for (source, after, new), entry in zip(written, entries):
+    journal.record(written, client, plan.changes)
+    for source, after, new in written:
         write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=None if new else source.stat,
                      root=root, create=new)
-        run.done(entry)
 
 
 def restore(run: Run, force: bool, within: Optional[Path] = None) -> list[Outcome]:
     """Put back the bytes each file had before ``run`` (only those under ``within``, if given);
     files changed since need ``force``."""
-    entries = [e for e in reversed(run.manifest["files"]) if within is None or is_within(Path(e["path"]), within)]
-    outcomes = [_restore_file(run, entry, force) for entry in entries]
+    chosen = [index for index, entry in enumerate(run.manifest["files"])
+              if within is None or is_within(Path(entry["path"]), within)]
+    if not chosen:
+        return []
+    before = run.before(set(chosen))
+    outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force) for index in reversed(chosen)]
     if any(outcome.written for outcome in outcomes):
         run.mark_restored()
     return outcomes
 
 
-def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
+def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool) -> Outcome:
     path = Path(entry["path"])
     try:
         current = read_source(path) if os.path.lexists(path) else None
@@ -135,27 +149,16 @@ def _restore_file(run: Run, entry: dict, force: bool) -> Outcome:
         what = "removed" if current is None else "changed"
         return Outcome(str(path), FAILED, entry["client"],
                        reason=f"{path}: {what} since run {run.id}; left alone (--force puts the old bytes back)")
-    if entry["sha256_before"] is None:  # the run created the file: undoing it removes it
-        return _remove_created(run, entry, path, current, force)
-    backup = (run.directory / entry["backup"]).read_bytes()
-    if sha256(backup) != entry["sha256_before"]:
-        return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the backup of run {run.id} is damaged")
-    owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
+    if before is not None and sha256(before) != entry["sha256_before"]:
+        return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the record of run {run.id} is damaged")
     try:
         if current is not None and current_sha != entry["sha256_after"]:  # forced: keep what we overwrite
-            write_atomic(run.directory / f"{entry['backup']}.overwritten", current.data, Ownership.private())
-        write_atomic(path, backup, owner, unchanged_since=current.stat if current else None)
-    except (MigrateError, OSError) as error:
-        return Outcome(str(path), FAILED, entry["client"], reason=str(error))
-    return Outcome(str(path), RESTORED, entry["client"], written=True)
-
-
-def _remove_created(run: Run, entry: dict, path: Path, current: Source, force: bool) -> Outcome:
-    try:
-        if force and current.sha256 != entry["sha256_after"]:  # forced: keep what we remove
-            write_atomic(run.directory / f"created-{Path(entry['path']).name}.overwritten", current.data,
-                         Ownership.private())
-        os.unlink(path)
+            run.keep_overwritten(path, current.data)
+        if before is None:  # the run created the file: undoing it removes it
+            os.unlink(path)
+        else:
+            owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
+            write_atomic(path, before, owner, unchanged_since=current.stat if current else None)
     except (MigrateError, OSError) as error:
         return Outcome(str(path), FAILED, entry["client"], reason=str(error))
     return Outcome(str(path), RESTORED, entry["client"], written=True)

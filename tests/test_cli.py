@@ -1,6 +1,7 @@
 """The command line end to end, on copies of the samples."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -12,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from migrate.cli import main
+from migrate.files import sha256
+from migrate.runs import load_runs
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
 from tests.conftest import SAMPLES
 from tests.conftest import sample_files
+from tests.journals import recorded_words
 
 
 @pytest.fixture
@@ -91,8 +95,10 @@ def test_apply_then_restore_gives_back_bytes_and_modes(home: Path, capsys) -> No
     assert all(changed[name][1] == before[name][1] for name in before)
     for sample in sample_files("fetchmail"):
         assert (home / sample.name).read_bytes() == sample.with_name(sample.name + ".expected").read_bytes()
-    manifest = json.loads(next(Path(os.environ["MAILMIGRATE_STATE_DIR"]).glob("runs/*/*/manifest.json")).read_text())
-    assert all(len(entry["sha256_before"]) == 64 and entry["state"] == "written" for entry in manifest["files"])
+    [run_record] = load_runs(Path(os.environ["MAILMIGRATE_STATE_DIR"]))
+    entries = [entry for part in run_record.parts for entry in part.manifest["files"]]
+    assert len(entries) == 8 and all(len(entry["sha256_before"]) == 64 for entry in entries)
+    assert all(sha256(Path(entry["path"]).read_bytes()) == entry["sha256_after"] for entry in entries)
     assert "9 setups: 9 unchanged" in run(capsys, "apply", str(home))[1]
     assert run(capsys, "restore", "--run", report["run"])[0] == 0
     assert snapshot(home) == before
@@ -103,12 +109,16 @@ def test_restore_refuses_a_file_changed_since_unless_forced(home: Path, capsys) 
     target = home / "pop-keep-uidl.fetchmailrc"
     original = target.read_bytes()
     run(capsys, "apply", str(target))
-    target.write_bytes(target.read_bytes() + b"# my own edit\n")
+    original_edited = target.read_bytes() + b"# my own edit\n"
+    target.write_bytes(original_edited)
     code, _, err = run(capsys, "restore")
     assert code == 3 and "changed since run" in err and b"my own edit" in target.read_bytes()
     assert run(capsys, "restore", "--force")[0] == 0
     assert target.read_bytes() == original
-    assert list(Path(os.environ["MAILMIGRATE_STATE_DIR"]).glob("runs/*/*/files/*.overwritten"))
+    journals = Path(os.environ["MAILMIGRATE_STATE_DIR"]).glob("runs/*/*.jsonl")
+    overwritten = [json.loads(line)["overwritten"] for journal in journals for line in journal.read_text().splitlines()
+                   if "overwritten" in json.loads(line)]
+    assert [base64.b64decode(kept["bytes"]) for kept in overwritten] == [original_edited]
 
 
 def test_restore_before_a_date_undoes_every_later_run(home: Path, capsys) -> None:
@@ -143,7 +153,7 @@ def test_no_password_appears_in_any_output(home: Path, capsys) -> None:
     outputs += run(capsys, "apply", str(home))[1:]
     outputs += run(capsys, "restore")[1:]
     state = Path(os.environ["MAILMIGRATE_STATE_DIR"])
-    outputs += [p.read_text() for p in state.glob("runs/*/*/manifest.json")] + [str(p) for p in state.rglob("*")]
+    outputs += [recorded_words(state)] + [str(p) for p in state.rglob("*")]
     for password in passwords:
         assert not any(password in text for text in outputs), "a password leaked"
 

@@ -21,6 +21,7 @@ from migrate.cli import main
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_INTERRUPTED
 from migrate.lock import home_lock
+from migrate.runs import load_runs
 from migrate.workers import ctrl_c_held
 from tests.perf.homes import PREFS
 from tests.perf.homes import make_homes
@@ -71,8 +72,13 @@ def left_behind(marker: str, seconds: float = 5.0) -> list[int]:
     return left
 
 
+def homes_recorded(state: Path) -> int:
+    """The homes the run's journals say were done (each changed something)."""
+    return sum(line.count(b'"finished"') for line in (p.read_bytes() for p in state.glob("runs/*/*.jsonl")))
+
+
 def wait_for_homes_recorded(running: subprocess.Popen, state: Path, count: int) -> None:
-    while len(list(state.glob("runs/*/*"))) < count:
+    while homes_recorded(state) < count:
         assert running.poll() is None, "the run ended before it could be stopped part-way"
         time.sleep(0.01)
 
@@ -200,8 +206,9 @@ def test_workers_waiting_for_work_leave_too(generated: tuple[Path, dict, dict], 
     running = apply(homes, state, marker, python, stdout=output)
     os.close(output)
     recorded = -1
-    while recorded != len(list(state.glob("runs/*/*"))):  # still for a while: the workers are waiting
-        recorded = len(list(state.glob("runs/*/*")))
+    while recorded != homes_recorded(state) or recorded <= 0:  # some homes done, then still: the workers wait
+        assert running.poll() is None, "the run ended before its output filled the pipe"
+        recorded = homes_recorded(state)
         time.sleep(1)
     assert running.poll() is None and 0 < recorded < HOMES // 2
     os.kill(running.pid, signal.SIGKILL)
@@ -226,7 +233,9 @@ def test_ctrl_c_finishes_the_homes_in_hand_records_them_and_says_so_in_one_line(
     for home in {name.split(os.sep)[0] for name in now}:  # each home done whole, or not begun
         mine = {name for name in now if name.split(os.sep)[0] == home}
         assert all(now[name] == before[name] for name in mine) or all(now[name] == after[name] for name in mine)
-    assert all(json.loads(part.read_text())["finished"] for part in state.glob("runs/*/*/manifest.json"))
+    for part in (part for run in load_runs(state) for part in run.parts):  # and each home changed is recorded as done
+        assert {Path(entry["path"]).relative_to(homes).parts[0] for entry in part.manifest["files"]} == {
+            Path(home).name for home in part.manifest["finished"]}
     assert_undone(state, homes, before, monkeypatch)
 
 

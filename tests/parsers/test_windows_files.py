@@ -34,6 +34,7 @@ from parsers.windows.values import number
 from parsers.windows.values import text
 from tests import iaf_samples
 from tests.conftest import SAMPLES
+from tests.journals import recorded_words
 
 WINDOWS = SAMPLES / "windows"
 POP_OEACCOUNT = next((WINDOWS / "Windows Mail" / "Local Folders").glob("*.oeaccount"))
@@ -243,7 +244,7 @@ def test_saved_passwords_go_when_the_policy_says_so_and_are_never_shown(tmp_path
         said.append("".join(capsys.readouterr()))
     assert "********" in said[1] and said[3].count("\"field\": \"incoming.password\"") == 4
     assert not any(piece in words for piece in pieces for words in said)
-    manifests = "".join(p.read_text() for p in (tmp_path / "state").rglob("manifest.json"))
+    manifests = recorded_words(tmp_path / "state")
     assert manifests and not any(piece in manifests for piece in pieces)
     for path in [*home.glob("*.iaf"), *home.rglob("*.oeaccount")]:
         data = path.read_bytes()
