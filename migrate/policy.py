@@ -5,6 +5,7 @@ import dataclasses
 import fnmatch
 import re
 from importlib import resources
+from urllib.parse import urlsplit
 from typing import Mapping
 from typing import Optional
 from typing import Sequence
@@ -35,6 +36,18 @@ class ServerPolicy:
 
 
 @dataclasses.dataclass(frozen=True)
+class PublishPolicy:
+    """What ``publish`` tells clients and people beside the servers; empty values are left out or derived."""
+
+    organisation: str = ""  #: who runs the service
+    short_name: str = ""  #: the name a client shows in its account list (default: the service's name)
+    url: str = ""  #: where the published folder is served (default: ``https://autoconfig.DOMAIN/``)
+    webmail: str = ""  #: the service's webmail, where folders can be subscribed to
+    accounts: str = ""  #: whose usernames and passwords people log in with
+    example_user: str = "jsmith"  #: the username shown in examples
+
+
+@dataclasses.dataclass(frozen=True)
 class Policy:
     source: str
     service: str
@@ -52,6 +65,7 @@ class Policy:
     subscriptions: str
     saved_passwords: str
     verify_certificates: bool = True  #: the service's certificate is checked, whatever the setup said
+    publish: PublishPolicy = PublishPolicy()
 
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
@@ -128,7 +142,23 @@ def _endpoints(value: object) -> list[tuple[str, int]]:
     return pairs
 
 
-_CHECKS = {"hostname": _hostname, "host_patterns": _host_patterns, "endpoints": _endpoints}
+def _web_address(value: object) -> str:
+    """An ``http(s)://host/...`` address, or nothing; it goes into pages and XML as it is."""
+    if value == "":
+        return ""
+    try:
+        parts = urlsplit(value)  # type: ignore[arg-type]
+        parts.port  # a port that is no number raises
+    except (TypeError, ValueError, AttributeError):
+        raise VdtValueError(value) from None
+    if (parts.scheme not in ("http", "https") or not _HOSTNAME.fullmatch(parts.hostname or "")
+            or any(c.isspace() or c in '"<>\\`' for c in value)):
+        raise VdtValueError(value)
+    return value
+
+
+_CHECKS = {"hostname": _hostname, "host_patterns": _host_patterns, "endpoints": _endpoints,
+           "web_address": _web_address}
 
 
 def _unaccepted(config: ConfigObj, side: str) -> str:
@@ -168,4 +198,5 @@ def _freeze(source: str, config: ConfigObj) -> Policy:
         subscriptions=config["subscriptions"]["mode"],
         saved_passwords=config["passwords"]["saved"],
         verify_certificates=config["certificates"]["verify"],
+        publish=PublishPolicy(**config["publish"]),
     )
