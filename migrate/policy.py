@@ -80,13 +80,7 @@ def default_policy_text() -> str:
 def load_policy(path: Optional[str] = None, overrides: Sequence[str] = ()) -> Policy:
     """Read, validate and freeze a policy; every bad key is named in one ``PolicyError``."""
     source = path or BUILTIN
-    lines = default_policy_text().splitlines() if path is None else path
-    spec = resources.files("migrate").joinpath("policy.spec").read_text("utf-8").splitlines()
-    try:
-        config = ConfigObj(lines, configspec=spec, file_error=True, interpolation=False, encoding="utf-8")
-    except (ConfigObjError, OSError) as error:
-        raise PolicyError(source, [str(error)]) from None
-    problems = [_override(config, item) for item in overrides]
+    config, problems = _read(path, overrides)
     result = config.validate(Validator(_CHECKS), preserve_errors=True)
     if result is not True:
         for sections, key, error in flatten_errors(config, result):
@@ -98,6 +92,37 @@ def load_policy(path: Optional[str] = None, overrides: Sequence[str] = ()) -> Po
     if problems:
         raise PolicyError(source, problems)
     return _freeze(source, config)
+
+
+def policy_text(path: Optional[str] = None, overrides: Sequence[str] = ()) -> str:
+    """The policy's values with ``overrides`` written in, as a file for another run (``publish`` hands it out).
+
+    The comments go: they describe the file it came from, whose values the overrides may have replaced.
+    """
+    config, _ = _read(path, overrides)
+    _uncomment(config)
+    config.initial_comment = ["# mailmigrate policy (mailmigrate policy prints the built-in one, with a comment on every key)"]
+    config.final_comment = []
+    config.encoding = None  # lines of text, not bytes
+    return "\n".join(config.write()) + "\n"
+
+
+def _uncomment(section: Mapping) -> None:
+    for key in section:
+        nested = isinstance(section[key], Mapping)
+        section.comments[key], section.inline_comments[key] = [""] if nested else [], None  # type: ignore[attr-defined]
+        if nested:
+            _uncomment(section[key])
+
+
+def _read(path: Optional[str], overrides: Sequence[str]) -> tuple[ConfigObj, list[str]]:
+    lines = default_policy_text().splitlines() if path is None else path
+    spec = resources.files("migrate").joinpath("policy.spec").read_text("utf-8").splitlines()
+    try:
+        config = ConfigObj(lines, configspec=spec, file_error=True, interpolation=False, encoding="utf-8")
+    except (ConfigObjError, OSError) as error:
+        raise PolicyError(path or BUILTIN, [str(error)]) from None
+    return config, [_override(config, item) for item in overrides]
 
 
 def _override(config: ConfigObj, item: str) -> str:
