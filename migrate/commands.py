@@ -31,7 +31,7 @@ from migrate.policy import Policy
 from migrate.policy import default_policy_text
 from migrate.progress import progress
 from migrate.report import Report
-from migrate.report import ReportFile
+from migrate.report import open_report
 from migrate.runner import Outcome
 from migrate.runner import restore
 from migrate.runs import MANIFEST
@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
                         args.state_dir or default_state_dir(), run_id or None, __version__)
     jobs = _jobs(args)
     report = Report(policy, keep)
-    report_file = ReportFile(args.report, policy) if args.report else None
+    report_file = open_report(args.report, policy) if args.report else None
     # closed on the way out, not when collected: a Ctrl-C while the workers finish must reach the caller
     results = run_jobs(jobs, settings, args.jobs)
     unit = "home" if args.homes or args.homes_from else "path"
