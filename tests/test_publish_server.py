@@ -74,6 +74,8 @@ def test_autoconfig_per_address_gives_the_mapped_login(served) -> None:
         assert account["incoming"]["username"] == account["outgoing"]["username"] == "ccano@lboro.ac.uk"
     status, data = request(port, "GET", "/mail/config-v1.1.xml?emailaddress=jdoe%40lboro.ac.uk")
     assert status == 200 and read_autoconfig(data, "jdoe@lboro.ac.uk")["incoming"]["username"] == "jdoe@lboro.ac.uk"
+    assert b"%EMAIL" not in data  # written out, alternatives included
+    assert request(port, "GET", "/mail/config-v1.1.xml")[1].count(b"%EMAILLOCALPART%") == 5
 
 
 def test_autodiscover_post_gives_the_mapped_login(served) -> None:

@@ -68,10 +68,9 @@ class Responder:
             return "200 OK", autodiscover(self.svc, login), _TYPES[".xml"]
         if method not in ("GET", "HEAD"):
             return "405 Method Not Allowed", b"only GET, HEAD (and POST for autodiscover)\n", _TYPES[".ini"]
-        if path in AUTOCONFIG:
+        if path in AUTOCONFIG:  # per address, the login written out (Thunderbird fills in only some placeholders)
             address = parse_qs(environ.get("QUERY_STRING", "")).get("emailaddress", [""])[0]
-            login = self.logins.get(self._address(address).lower()) if address else None
-            return "200 OK", autoconfig(self.svc, login) if login else self.files[path], _TYPES[".xml"]
+            return "200 OK", autoconfig(self.svc, self.login(address)) if address else self.files[path], _TYPES[".xml"]
         data = self.files.get(AUTODISCOVER if path.lower() == AUTODISCOVER else path)
         if data is None:
             return "404 Not Found", b"not found\n", _TYPES[".ini"]
