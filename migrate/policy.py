@@ -101,7 +101,7 @@ def policy_text(path: Optional[str] = None, overrides: Sequence[str] = ()) -> st
     """
     config, _ = _read(path, overrides)
     _uncomment(config)
-    config.initial_comment = ["# mailmigrate policy (mailmigrate policy prints the built-in one, with a comment on every key)"]
+    config.initial_comment = ["# mailmigrate policy ('mailmigrate policy' prints the built-in one, every key explained)"]
     config.final_comment = []
     config.encoding = None  # lines of text, not bytes
     return "\n".join(config.write()) + "\n"
