@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths.add_argument("--modified-since", metavar="DATE", help="only setups changed since DATE, e.g. 'yesterday'")
     paths.add_argument("--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
                        help="worker processes (default: the number of cores)")
-    paths.add_argument("--report", metavar="FILE", type=Path, help="write a per-account report (.json or .csv)")
+    paths.add_argument("--report", metavar="FILE", type=Path, help="write a per-account report (.json, .csv or .html)")
     paths.add_argument("--format", metavar="NAME", help="read the given files as this format (see 'mailmigrate formats')")
     paths.add_argument("--json", action="store_true", help="print JSON for scripts")
 
@@ -62,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("runs", parents=[common], help="list the recorded runs")
     commands.add_parser("policy", parents=[common], help="print the policy, commented, as a start for another site")
     commands.add_parser("formats", parents=[common], help="list the client formats the parser plugins read")
+    publish = commands.add_parser("publish", parents=[common],
+                                  help="describe the service for mail programs and people: autoconfig, autodiscover, "
+                                       "an Apple profile and setup pages")
+    publish.add_argument("--out", metavar="DIR", type=Path, help="write the files into DIR, ready to be served as they are")
+    publish.add_argument("--serve", metavar="HOST:PORT",
+                         help="answer autoconfig and autodiscover requests per address, and serve the files")
+    publish.add_argument("--logins", metavar="FILE", type=Path,
+                         help="with --serve: an address,login CSV for addresses whose login is not their local part")
+    publish.add_argument("--sign-cert", metavar="FILE", type=Path, help="sign the Apple profile with this certificate (PEM)")
+    publish.add_argument("--sign-key", metavar="FILE", type=Path, help="the certificate's private key (PEM)")
     return parser
 
 

@@ -31,7 +31,7 @@ from migrate.policy import Policy
 from migrate.policy import default_policy_text
 from migrate.progress import progress
 from migrate.report import Report
-from migrate.report import ReportFile
+from migrate.report import open_report
 from migrate.runner import Outcome
 from migrate.runner import restore
 from migrate.runs import default_state_dir
@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
                         args.state_dir or default_state_dir(), run_id or None, __version__)
     jobs = _jobs(args)
     report = Report(policy, keep)
-    report_file = ReportFile(args.report, policy) if args.report else None
+    report_file = open_report(args.report, policy) if args.report else None
     # closed on the way out, not when collected: a Ctrl-C while the workers finish must reach the caller
     results = run_jobs(jobs, settings, args.jobs)
     unit = "home" if args.homes or args.homes_from else "path"
@@ -250,6 +250,47 @@ def formats_command(args: argparse.Namespace, policy: Policy) -> int:
     return EXIT_OK
 
 
+def publish_command(args: argparse.Namespace, policy: Policy) -> int:
+    from migrate.policy import policy_text
+    from migrate.publish import mobileconfig
+    from migrate.publish.site import build_site
+    from migrate.publish.site import mobileconfig_name
+    from migrate.publish.site import write_site
+    from migrate.publish.service import describe
+
+    if args.out is None and args.serve is None:
+        _usage("publish: give --out DIR, --serve HOST:PORT, or both")
+    if (args.sign_cert is None) != (args.sign_key is None):
+        _usage("publish: --sign-cert and --sign-key go together")
+    if args.logins is not None and args.serve is None:
+        _usage("publish: --logins is for --serve")
+    address = _address(args.serve) if args.serve is not None else None
+    # the pages' commands name the site's policy, published beside them, unless it is the built-in one as it is
+    custom = args.policy is not None or bool(args.set)
+    files = build_site(policy, policy_text(args.policy, args.set) if custom else None)
+    if args.sign_cert is not None:
+        name = mobileconfig_name(describe(policy))
+        files[name] = mobileconfig.sign(files[name], args.sign_cert, args.sign_key)
+    if args.out is not None:
+        write_site(args.out, files)
+        print(f"published {len(files)} files in {args.out}")
+    if address is not None:
+        from migrate.publish.logins import load_logins
+        from migrate.publish.server import Responder
+        from migrate.publish.server import serve
+
+        logins = load_logins(args.logins) if args.logins is not None else {}
+        serve(Responder(describe(policy), files, logins), *address)
+    return EXIT_OK
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        _usage(f"publish: --serve {text!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
 def _when(text: str):
     from migrate.dates import parse_when  # dateutil: only for the commands given a date
 
@@ -267,4 +308,5 @@ def _usage(message: str) -> None:
 COMMANDS = {
     "scan": scan, "plan": plan, "apply": apply_command, "restore": restore_command,
     "runs": runs_command, "policy": policy_command, "formats": formats_command, "verify": verify_command,
+    "publish": publish_command,
 }

@@ -5,6 +5,7 @@ import dataclasses
 import fnmatch
 import re
 from importlib import resources
+from urllib.parse import urlsplit
 from typing import Mapping
 from typing import Optional
 from typing import Sequence
@@ -35,6 +36,18 @@ class ServerPolicy:
 
 
 @dataclasses.dataclass(frozen=True)
+class PublishPolicy:
+    """What ``publish`` tells clients and people beside the servers; empty values are left out or derived."""
+
+    organisation: str = ""  #: who runs the service
+    short_name: str = ""  #: the name a client shows in its account list (default: the service's name)
+    url: str = ""  #: where the published folder is served (default: ``https://autoconfig.DOMAIN/``)
+    webmail: str = ""  #: the service's webmail, where folders can be subscribed to
+    accounts: str = ""  #: whose usernames and passwords people log in with
+    example_user: str = "jsmith"  #: the username shown in examples
+
+
+@dataclasses.dataclass(frozen=True)
 class Policy:
     source: str
     service: str
@@ -52,6 +65,7 @@ class Policy:
     subscriptions: str
     saved_passwords: str
     verify_certificates: bool = True  #: the service's certificate is checked, whatever the setup said
+    publish: PublishPolicy = PublishPolicy()
 
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
@@ -66,13 +80,7 @@ def default_policy_text() -> str:
 def load_policy(path: Optional[str] = None, overrides: Sequence[str] = ()) -> Policy:
     """Read, validate and freeze a policy; every bad key is named in one ``PolicyError``."""
     source = path or BUILTIN
-    lines = default_policy_text().splitlines() if path is None else path
-    spec = resources.files("migrate").joinpath("policy.spec").read_text("utf-8").splitlines()
-    try:
-        config = ConfigObj(lines, configspec=spec, file_error=True, interpolation=False, encoding="utf-8")
-    except (ConfigObjError, OSError) as error:
-        raise PolicyError(source, [str(error)]) from None
-    problems = [_override(config, item) for item in overrides]
+    config, problems = _read(path, overrides)
     result = config.validate(Validator(_CHECKS), preserve_errors=True)
     if result is not True:
         for sections, key, error in flatten_errors(config, result):
@@ -84,6 +92,37 @@ def load_policy(path: Optional[str] = None, overrides: Sequence[str] = ()) -> Po
     if problems:
         raise PolicyError(source, problems)
     return _freeze(source, config)
+
+
+def policy_text(path: Optional[str] = None, overrides: Sequence[str] = ()) -> str:
+    """The policy's values with ``overrides`` written in, as a file for another run (``publish`` hands it out).
+
+    The comments go: they describe the file it came from, whose values the overrides may have replaced.
+    """
+    config, _ = _read(path, overrides)
+    _uncomment(config)
+    config.initial_comment = ["# mailmigrate policy ('mailmigrate policy' prints the built-in one, every key explained)"]
+    config.final_comment = []
+    config.encoding = None  # lines of text, not bytes
+    return "\n".join(config.write()) + "\n"
+
+
+def _uncomment(section: Mapping) -> None:
+    for key in section:
+        nested = isinstance(section[key], Mapping)
+        section.comments[key], section.inline_comments[key] = [""] if nested else [], None  # type: ignore[attr-defined]
+        if nested:
+            _uncomment(section[key])
+
+
+def _read(path: Optional[str], overrides: Sequence[str]) -> tuple[ConfigObj, list[str]]:
+    lines = default_policy_text().splitlines() if path is None else path
+    spec = resources.files("migrate").joinpath("policy.spec").read_text("utf-8").splitlines()
+    try:
+        config = ConfigObj(lines, configspec=spec, file_error=True, interpolation=False, encoding="utf-8")
+    except (ConfigObjError, OSError) as error:
+        raise PolicyError(path or BUILTIN, [str(error)]) from None
+    return config, [_override(config, item) for item in overrides]
 
 
 def _override(config: ConfigObj, item: str) -> str:
@@ -128,7 +167,23 @@ def _endpoints(value: object) -> list[tuple[str, int]]:
     return pairs
 
 
-_CHECKS = {"hostname": _hostname, "host_patterns": _host_patterns, "endpoints": _endpoints}
+def _web_address(value: object) -> str:
+    """An ``http(s)://host/...`` address, or nothing; it goes into pages and XML as it is."""
+    if value == "":
+        return ""
+    try:
+        parts = urlsplit(value)  # type: ignore[arg-type]
+        parts.port  # a port that is no number raises
+    except (TypeError, ValueError, AttributeError):
+        raise VdtValueError(value) from None
+    if (parts.scheme not in ("http", "https") or not _HOSTNAME.fullmatch(parts.hostname or "")
+            or any(c.isspace() or c in '"<>\\`' for c in value)):
+        raise VdtValueError(value)
+    return value
+
+
+_CHECKS = {"hostname": _hostname, "host_patterns": _host_patterns, "endpoints": _endpoints,
+           "web_address": _web_address}
 
 
 def _unaccepted(config: ConfigObj, side: str) -> str:
@@ -168,4 +223,5 @@ def _freeze(source: str, config: ConfigObj) -> Policy:
         subscriptions=config["subscriptions"]["mode"],
         saved_passwords=config["passwords"]["saved"],
         verify_certificates=config["certificates"]["verify"],
+        publish=PublishPolicy(**config["publish"]),
     )

@@ -104,6 +104,15 @@ def account_status(outcome: Outcome, account: Account, policy: Policy) -> str:
     return "migrated" if status == WILL_MIGRATE and outcome.written else status
 
 
+def open_report(path: Path, policy: Policy):
+    """The ``--report`` file for its extension: ``.html`` a page, ``.csv`` a table, anything else JSON."""
+    if path.suffix.lower() in (".html", ".htm"):
+        from migrate.report_html import HtmlReport  # Jinja2, only for a run that asks for a page
+
+        return HtmlReport(path, policy)
+    return ReportFile(path, policy)
+
+
 class ReportFile:
     """The ``--report`` file, written row by row (CSV) or entry by entry (JSON) as setups come in."""
 
