@@ -52,6 +52,7 @@ class Policy:
     subscriptions: str
     saved_passwords: str
     verify_certificates: bool = True  #: the service's certificate is checked, whatever the setup said
+    pop_only: str = "keep"  #: accounts of POP-only programs (mpop): ``keep`` them, or ``disable`` (comment them out)
 
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
@@ -168,4 +169,5 @@ def _freeze(source: str, config: ConfigObj) -> Policy:
         subscriptions=config["subscriptions"]["mode"],
         saved_passwords=config["passwords"]["saved"],
         verify_certificates=config["certificates"]["verify"],
+        pop_only=config["incoming"]["pop_only"],
     )
