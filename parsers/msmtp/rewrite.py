@@ -24,6 +24,7 @@ from migrate.document import Edit
 from migrate.document import Token
 from migrate.model import Change
 from migrate.model import Note
+from parsers.msmtp.accounts import port
 from parsers.msmtp.accounts import values
 from parsers.msmtp.config import Config
 from parsers.msmtp.config import Program
@@ -193,6 +194,8 @@ class Rewrite:
                     else:
                         self._set(own[-1], value)
                     continue
+                if value is None and field == "port":  # no line can unset it: the port it has by default
+                    value = str(port(self.program, values(self.program, {f: _Entry(f, v) for f, v in want[name].items()})))
                 self.entries[id(section)].append(_Entry(field, value))
                 if field not in asked.get(name, {}):
                     self._say(name, "kept", f"{COMMANDS[field]} {_shown(field, value)}")
@@ -226,11 +229,13 @@ class Rewrite:
         line = entry.setting.line  # type: ignore[union-attr]
         command = line.command
         assert command is not None
-        if entry.value is None:  # the argument goes: the program reads the setting as unset
+        if entry.value is None and entry.field != "auth":  # the argument goes: the program reads the setting as unset
             assert line.value is not None  # a setting without one is unset already
             return Edit(command + 1, line.value + 1, "")
         if self.tokens[command].text in _LEGACY or line.value is None:
-            return Edit(command, command + 1, f"{COMMANDS[entry.field]} {written(entry.value)}")
+            return Edit(command, command + 1, COMMANDS[entry.field] + _argument(entry))
+        if entry.value is None:
+            return Edit(line.value, line.value + 1, "off")
         old = self.tokens[line.value].text
         return Edit(line.value, line.value + 1, written(entry.value, quoted=len(old) >= 2 and old[0] == old[-1] == '"'))
 
@@ -241,7 +246,7 @@ class Rewrite:
         like = section.lines[0] if section.lines else after
         indent = self.tokens[like.first].text if like.command != like.first else ""
         newline = after.newline or self._newline()
-        texts = [indent + COMMANDS[e.field] + ("" if e.value is None else " " + written(e.value)) for e in entries]
+        texts = [indent + COMMANDS[e.field] + _argument(e) for e in entries]
         if after.newline:
             return Edit(after.end, after.end, "".join(text + newline for text in texts))
         return Edit(after.end, after.end, "".join(newline + text for text in texts))
@@ -258,12 +263,20 @@ def written(value: str, quoted: bool = False) -> str:
     return f'"{value}"' if quoted or needs else value
 
 
+def _argument(entry: _Entry) -> str:
+    """What follows the command on a line of the entry's: nothing for an unset value, but ``auth off``."""
+    if entry.value is None:
+        return " off" if entry.field == "auth" else ""
+    return " " + written(entry.value)
+
+
 def _line(entry: _Entry) -> int:
     return entry.setting.line.number if entry.setting is not None else 0
 
 
 def _shown(field: str, value: Optional[str]) -> str:
-    return "(unset)" if value is None else "********" if field == "password" else written(value)
+    return "********" if field == "password" else "off" if field == "auth" and value is None else \
+        "(unset)" if value is None else written(value)
 
 
 _WORDS = {
