@@ -25,7 +25,7 @@ from migrate.document import Token
 from migrate.document import encode
 from migrate.errors import ParseError
 
-#: ``LINEBUFSIZE - 1``: a line of this many bytes (its ``\n`` not counted) is refused
+#: ``LINEBUFSIZE - 1``: a line of this many bytes before its ``\n`` is refused
 LONGEST_REFUSED = 500
 _LINE = re.compile(r"(?P<text>[^\n]*?)(?P<nl>\r?\n|$)")
 _PARTS = re.compile(r"(?P<indent>[ \t]*)(?P<command>[^ \t]*)(?P<gap>[ \t]*)(?P<value>.*?)(?P<trail>[ \t]*)", re.DOTALL)
@@ -57,16 +57,17 @@ def tokenize(text: str, path: str, program: str) -> tuple[list[Token], list[Line
         body, newline = found.group("text"), found.group("nl")
         if not body and not newline:
             break  # the empty match at the end of the text
-        _check(body, path, number, program)
+        _check(body + newline[:-1], path, number, program)  # a CR before the LF counts
         lines.append(_line(body, newline, number, tokens))
     return tokens, lines
 
 
-def _check(body: str, path: str, number: int, program: str) -> None:
-    if "\0" in body:
-        raise ParseError(path, number, body.index("\0") + 1, f"NUL byte: {program} reads a line only up to it")
-    if len(encode(body)) >= LONGEST_REFUSED:
-        raise ParseError(path, number, 1, f"line longer than {LONGEST_REFUSED - 1} bytes: {program} refuses the file")
+def _check(text: str, path: str, number: int, program: str) -> None:
+    """``text`` is the line up to its LF."""
+    if "\0" in text:
+        raise ParseError(path, number, text.index("\0") + 1, f"NUL byte: {program} reads a line only up to it")
+    if len(encode(text)) >= LONGEST_REFUSED:
+        raise ParseError(path, number, 1, f"line longer than {LONGEST_REFUSED} characters: {program} refuses the file")
 
 
 def _line(body: str, newline: str, number: int, tokens: list[Token]) -> Line:

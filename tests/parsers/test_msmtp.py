@@ -304,7 +304,8 @@ def test_mpop_accounts_copying_a_disabled_one_go_with_it() -> None:
 @pytest.mark.parametrize(("text", "where", "words"), [
     ("\ufeffhost x\n", "rc:1:1", "byte order mark"),
     ("host x\nuser a\0b\n", "rc:2:7", "NUL byte"),
-    ("# " + "x" * 498 + "\n", "rc:1:1", "line longer than 499 bytes"),
+    ("# " + "x" * 498 + "\n", "rc:1:1", "line longer than 500 characters"),
+    ("# " + "x" * 497 + "\r\n", "rc:1:1", "line longer than 500 characters"),
     ("account a\ntls maybe\n", "rc:2:5", "invalid argument for command tls"),
     ("account a : b\n", "rc:1:9", "account b not (yet) defined"),
     ("account a\naccount a\n", "rc:2:9", "account a was already defined"),
