@@ -7,6 +7,7 @@ from typing import ClassVar
 from typing import Optional
 
 from migrate.document import Document
+from migrate.document import Edit
 from migrate.document import FileDocument
 from migrate.document import Token
 from migrate.document import decode
@@ -25,11 +26,13 @@ from parsers.msmtp.config import MPOP
 from parsers.msmtp.config import MSMTP
 from parsers.msmtp.config import Config
 from parsers.msmtp.config import Program
+from parsers.msmtp.config import Section
 from parsers.msmtp.config import effective
 from parsers.msmtp.config import parse_config
 from parsers.msmtp.lexer import tokenize
 from parsers.msmtp.mpop_format import MAILMIGRATE_PATTERNS as MPOP_PATTERNS
 from parsers.msmtp.rewrite import Rewrite
+from parsers.msmtp.rewrite import newline_of
 from parsers.msmtp.rewrite import wanted
 
 #: Commands whose argument is a password, or a command line that may hold one.
@@ -94,14 +97,21 @@ class MpopParser(_RcParser):
     def apply(self, document: RcDocument, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
         asked = {change.account for change in changes if change.field == "account"}
         disabled, blocked = _disabled(document.config, asked)
-        rewrite = Rewrite(document.config, document.tokens, MPOP)
         edits = [edit for section in document.config.accounts if section.name in disabled
-                 for edit in rewrite.disable(section)]
+                 for edit in _commented_out(section, document.tokens)]
         notes = self.setup_notes(document)
         for key, children in blocked.items():
             notes.append(Note(key, "mpop", f"not commented out: account {', '.join(children)} copies it"
                                            " (account NAME : this), and mpop would refuse the file without it"))
         return {document.path: document.apply(edits)}, notes
+
+
+def _commented_out(section: Section, tokens: tuple[Token, ...]) -> list[Edit]:
+    """Every command line of the account commented out, after a line that says why."""
+    lines = [line for line in (section.header, *section.lines) if line is not None]
+    why = ("# POP is switched off on the mail service, and mpop reads mail only over POP: commented out by"
+           f" mailmigrate{lines[0].newline or newline_of(tokens)}")
+    return [Edit(line.first, line.first, (why if i == 0 else "") + "# ") for i, line in enumerate(lines)]
 
 
 def _disabled(config: Config, asked: set[str]) -> tuple[set[str], dict[str, list[str]]]:
@@ -130,15 +140,16 @@ def _sending_notes(account: Account, found: dict, sources: dict, changes: list[C
     new = {change.field.split(".", 1)[1]: change.new for change in changes}
     endpoint = account.outgoing
     assert endpoint is not None
-    host, user = new.get("host", endpoint.host), new.get("username", endpoint.username)
+    host, user = new.get("host", endpoint.host), new.get("username", endpoint.username) or "USER"
+    saved = found.get("password") is not None and "password" not in new  #: still in the file after the migration
     notes = []
-    if sources.get("passwordeval") is not None and found.get("password") is None:
+    if sources.get("passwordeval") is not None and not saved:
         notes.append(f"passwordeval kept (line {sources['passwordeval'].line.number}): the command must give the"
                      f" password of {user} on the service")
-    elif found.get("password") is None and ("host" in new or "username" in new):
+    elif not saved and ("host" in new or "username" in new or "password" in new):
         notes.append(f"no password in the file: msmtp looks it up by server and login, in the keyring"
-                     f" (secret-tool store --label=msmtp host {host} service smtp user {user}) or in ~/.netrc;"
-                     " an entry for the old server or login is not found any more")
+                     f" (secret-tool store --label=msmtp host {host} service smtp user {user}) or in ~/.netrc,"
+                     " where one for the old server or login is not found any more")
     trust = found.get("trust_file")
     if trust not in (None, "system"):
         notes.append(f"tls_trust_file kept (line {sources['trust_file'].line.number}): msmtp trusts only the"

@@ -93,13 +93,6 @@ class Rewrite:
         for (key, kind), items in self._said.items():
             self.notes.append(Note(key, self.program.name, _WORDS[kind].format(", ".join(dict.fromkeys(items)))))
 
-    def disable(self, section: Section) -> list[Edit]:
-        """Comment out every command line of the account, after a line that says why."""
-        lines = [line for line in (section.header, *section.lines) if line is not None]
-        why = (f"# POP is switched off on the mail service, and {self.program.name} reads mail only over POP:"
-               f" commented out by mailmigrate{lines[0].newline or self._newline()}")
-        return [Edit(line.first, line.first, (why if i == 0 else "") + "# ") for i, line in enumerate(lines)]
-
     def edits(self) -> list[Edit]:
         edits: list[Edit] = []
         gone = {entry.setting.line.number for entries in self.entries.values() for entry in entries
@@ -129,15 +122,17 @@ class Rewrite:
 
     def _keep_shared_passwords(self, asked: dict, now: dict) -> dict:
         """No password is taken from an account's own line that an account keeping it copies too."""
+        sharing: dict[int, list[str]] = defaultdict(list)  #: by the line that gives it, who has that password
+        for name, found in now.items():
+            if "password" in found:
+                sharing[id(found["password"])].append(name)
         kept = {}
         for name, fields in asked.items():
             source = now[name].get("password")
             if "password" not in fields or source is None or self._in_defaults(source):
                 continue
-            sharing = [other for other, found in now.items() if found.get("password") is source]
-            keeping = [other for other in sharing if "password" not in asked.get(other, {})]
-            owner = self.owners.get(id(source))
-            if keeping and owner is not None and "password" in asked.get(str(owner.name), {}):
+            keeping = [other for other in sharing[id(source)] if "password" not in asked.get(other, {})]
+            if keeping and "password" in asked.get(str(self.owners[id(source)].name), {}):
                 kept[name] = keeping
         for name, keeping in kept.items():
             self._say(name, "password", f"{', '.join(keeping)} (not of the service) take(s) it from there too")
@@ -166,8 +161,10 @@ class Rewrite:
                     self._delete(entry)
                 elif value != entry.value:
                     self._set(entry, value)
+                else:
+                    continue
                 for name in names:
-                    self._say(name, "defaults", f"{COMMANDS[entry.field]} (line {_line(entry)})")
+                    self._say(name, "defaults", f"{COMMANDS[entry.field]} (line {entry.setting.line.number})")  # type: ignore[union-attr]
 
     def _account_by_account(self, asked: dict, want: dict) -> None:
         """In file order: each account's own lines changed, or lines added, until it has what it wants."""
@@ -245,14 +242,16 @@ class Rewrite:
         after = next((line for line in reversed(lines) if line.number not in gone), lines[0])
         like = section.lines[0] if section.lines else after
         indent = self.tokens[like.first].text if like.command != like.first else ""
-        newline = after.newline or self._newline()
+        newline = after.newline or newline_of(self.tokens)
         texts = [indent + COMMANDS[e.field] + _argument(e) for e in entries]
         if after.newline:
             return Edit(after.end, after.end, "".join(text + newline for text in texts))
         return Edit(after.end, after.end, "".join(newline + text for text in texts))
 
-    def _newline(self) -> str:
-        return next((t.text for t in self.tokens if t.kind == "NL"), "\n")
+
+def newline_of(tokens: tuple[Token, ...]) -> str:
+    """The file's own line ending: its first one (LF when it has none)."""
+    return next((token.text for token in tokens if token.kind == "NL"), "\n")
 
 
 def written(value: str, quoted: bool = False) -> str:
@@ -268,10 +267,6 @@ def _argument(entry: _Entry) -> str:
     if entry.value is None:
         return " off" if entry.field == "auth" else ""
     return " " + written(entry.value)
-
-
-def _line(entry: _Entry) -> int:
-    return entry.setting.line.number if entry.setting is not None else 0
 
 
 def _shown(field: str, value: Optional[str]) -> str:

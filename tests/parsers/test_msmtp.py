@@ -186,6 +186,9 @@ tls on
 tls_starttls off
 """
     assert any("changed in the defaults" in n.message and "host (line 2)" in n.message for n in plan.notes_of("a"))
+    tls_already = _plan(SHARED.replace("port 25", "port 2525\ntls on"))  # only tls_starttls and the port change
+    assert [n.message for n in tls_already.notes_of("a") if "defaults" in n.message] == [
+        "changed in the defaults, which only accounts of the service use: host (line 2), port (line 3), auth (line 5)"]
 
 
 def test_a_defaults_value_another_provider_uses_is_overridden_in_the_account() -> None:
