@@ -65,6 +65,8 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
     assert "58 setups: 52 to change, 6 unchanged" in out
+    assert "account lboro (line 6): to replace by hand" in out  # mpop's: it reads only POP
+    assert ", 4 to replace by hand (their program reads only POP)," in out
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:
