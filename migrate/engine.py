@@ -26,6 +26,8 @@ from migrate.rules import review
 from migrate.rules import sides
 
 COMPLIANT, WILL_MIGRATE, FOREIGN = "compliant", "will migrate", "not this service"
+#: an account of the service that its program cannot reach at all (mpop reads only POP): replaced by hand
+REPLACE = "to replace by hand"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Plan:
     def status(self, account: Account, policy: Policy) -> str:
         if self.changes_of(account.key):
             return WILL_MIGRATE
+        if account.pop_only and policy.matches(account.incoming.host):
+            return REPLACE
         return COMPLIANT if any(True for _ in sides(account, policy)) else FOREIGN
 
 

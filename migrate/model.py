@@ -63,6 +63,8 @@ class Account:
     keeps_mail_on_server: bool = False  #: POP "leave messages on the server"
     has_special_folders: bool = False  #: the client keeps sent/drafts/trash folders per account
     local_user: Optional[str] = None  #: the owner's login name, when known
+    #: the client reads mail only over POP (mpop): an account of the service cannot be converted, only replaced
+    pop_only: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,8 +73,8 @@ class Change:
 
     ``field`` is ``incoming.<name>``/``outgoing.<name>`` for endpoint fields,
     ``folder`` (``old``/``new`` are folder names), ``special.<role>`` (the
-    server's sent/drafts/trash folder for an account that is being replaced)
-    or ``subscribed_only``.
+    server's sent/drafts/trash folder for an account that is being replaced),
+    ``subscribed_only``, or ``account`` (a POP-only account taken out of use).
     """
 
     account: str
@@ -88,7 +90,7 @@ class Change:
         if side == "special":
             return f"{name} folder"
         if not name:
-            return {"folder": "folder", "subscribed_only": "show only subscribed folders"}[side]
+            return {"folder": "folder", "subscribed_only": "show only subscribed folders", "account": "account"}[side]
         return f"{side} {FIELD_WORDS[name]}"
 
 

@@ -58,7 +58,8 @@ class Parser:
 
     name: ClassVar[str]  #: also the entry-point name
     client: ClassVar[str]  #: the program, for people: ``"fetchmail"``
-    patterns: ClassVar[tuple[str, ...]]  #: file names it reads (shell patterns)
+    #: file names it reads (shell patterns); one with ``/`` names the folders above too (``msmtp/config``)
+    patterns: ClassVar[tuple[str, ...]]
 
     def claims(self, path: Path) -> bool:
         return _matches(path, self.patterns)
@@ -148,7 +149,9 @@ def load_parsers(disabled: frozenset[str] = frozenset()) -> Plugins:
 
 
 def _matches(path: Path, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in patterns)
+    """Whether the file's name, or for a pattern with ``/`` as many of its last path parts, matches a pattern."""
+    return any(fnmatch.fnmatchcase(path.name if "/" not in pattern else "/".join(path.parts[-1 - pattern.count("/"):]),
+                                   pattern) for pattern in patterns)
 
 
 def _made(point: EntryPoint, declared: Optional[tuple[str, ...]]) -> Parser:

@@ -66,6 +66,7 @@ class Policy:
     saved_passwords: str
     verify_certificates: bool = True  #: the service's certificate is checked, whatever the setup said
     publish: PublishPolicy = PublishPolicy()
+    pop_only: str = "keep"  #: accounts of POP-only programs (mpop): ``keep`` them, or ``disable`` (comment them out)
 
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
@@ -224,4 +225,5 @@ def _freeze(source: str, config: ConfigObj) -> Policy:
         saved_passwords=config["passwords"]["saved"],
         verify_certificates=config["certificates"]["verify"],
         publish=PublishPolicy(**config["publish"]),
+        pop_only=config["incoming"]["pop_only"],
     )

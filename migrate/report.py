@@ -14,6 +14,7 @@ from migrate.exitcodes import EXIT_PENDING
 from migrate.batch import owner_of
 from migrate.engine import COMPLIANT
 from migrate.engine import FOREIGN
+from migrate.engine import REPLACE
 from migrate.engine import WILL_MIGRATE
 from migrate.model import Account
 from migrate.model import new_values
@@ -70,8 +71,10 @@ class Report:
 
     def accounts_summary(self) -> str:
         migrated = self.accounts["migrated"] + self.accounts[WILL_MIGRATE]
+        replace = f" {self.accounts[REPLACE]} {REPLACE} (their program reads only POP)," if self.accounts[REPLACE] else ""
         return (f"{self.homes} home{'s' * (self.homes != 1)}, {self.setups} setups: {migrated} accounts to migrate or"
                 f" migrated, {self.accounts[COMPLIANT]} already compliant, {self.accounts[FOREIGN]} of other services,"
+                f"{replace}"
                 f" {self.live} skipped because the client is running, {self.counts[FAILED]} failed")
 
     def summary_json(self) -> dict:

@@ -57,12 +57,20 @@ class Settings:
 
 
 def of_service(account: Account, policy: Policy) -> bool:
-    return any(True for _ in sides(account, policy))
+    return any(True for _ in sides(account, policy)) or _pop_only(account, policy)
+
+
+def _pop_only(account: Account, policy: Policy) -> bool:
+    """An account of the service whose program reads only POP (mpop): tried as it reads, to show it cannot."""
+    return account.pop_only and policy.matches(account.incoming.host)
 
 
 def verify_account(account: Account, path: str, client: str, policy: Policy, settings: Settings) -> Verified:
     """The checks of the account's servers that belong to the service (the others are not ours to try)."""
     checks, servers = [], []
+    if _pop_only(account, policy):
+        checks += _pop(account.incoming, _login(account.incoming, account), settings)
+        servers.append(f"{account.incoming.host}:{account.incoming.port}")
     for side in sides(account, policy):
         if side.name == "incoming":
             checks += _incoming(side.endpoint, _login(side.endpoint, account), account, settings)

@@ -14,9 +14,11 @@ import pytest
 
 from migrate.cli import main
 from migrate.files import sha256
+from migrate.plugins import load_parsers
 from migrate.runs import load_runs
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
+from parsers.msmtp.lexer import unquoted
 from tests.conftest import SAMPLES
 from tests.conftest import sample_files
 from tests.journals import recorded_words
@@ -50,6 +52,12 @@ def sample_passwords() -> set[str]:
     for sample in sample_files("fetchmail"):
         document = parser.parse_bytes(sample.read_bytes(), str(sample))
         found |= {value(token.text) for token in document.tokens if token.secret}
+    parsers = load_parsers()
+    for client in ("msmtp", "mpop"):  # their passwords, and commands that print one
+        for sample in (SAMPLES / client).rglob("*"):
+            if sample.is_file() and parsers.claimant(sample) is parsers[client]:
+                document = parsers[client].parse_bytes(sample.read_bytes(), str(sample))
+                found |= {unquoted(token.text) for token in document.tokens if token.secret}
     return found
 
 
@@ -60,7 +68,9 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "52 setups: 48 to change, 4 unchanged" in out
+    assert "58 setups: 52 to change, 6 unchanged" in out
+    assert "account lboro (line 6): to replace by hand" in out  # mpop's: it reads only POP
+    assert ", 4 to replace by hand (their program reads only POP)," in out
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:
@@ -192,7 +202,7 @@ def test_invalid_policy_exits_4_naming_every_bad_key(tmp_path: Path, capsys) -> 
     site.write_text("service = x\ndomain = not a domain\n[passwords]\nsaved = maybe\n")
     code, _, err = run(capsys, "plan", "--policy", str(site), str(SAMPLES))
     assert code == 4
-    assert "domain:" in err and "passwords.saved:" in err and "incoming:" in err
+    assert "domain:" in err and "passwords.saved:" in err and "incoming.host: missing" in err  # the section is there: it has a default (pop_only)
 
 
 def test_usage_errors_exit_2(capsys) -> None:

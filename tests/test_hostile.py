@@ -32,6 +32,8 @@ FAILS = {
     "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
     "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
     "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
+    "msmtp-nul": ".msmtprc:2:13", "msmtp-long-line": ".msmtprc:2:1", "msmtp-undefined-parent": ".msmtprc:2:9",
+    "mpop-bom": ".mpoprc:1:1", "mpop-setting-first": ".config/mpop/config:2:1", "msmtp-ten-megabyte-line": ".msmtprc:3:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -43,6 +45,8 @@ def generated(homes: Path) -> None:
     (lines / ".fetchmailrc").write_text(f"# {BIG}\npoll pop.lboro.ac.uk proto pop3 user ccano pass x\n")
     (lines / ".muttrc").write_text(f"set folder=imaps://ccano@imap.lboro.ac.uk/\n# {BIG}\n")
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
+    (homes / "msmtp-ten-megabyte-line").mkdir()  # msmtp refuses a line of 500 characters or more: so do we
+    (homes / "msmtp-ten-megabyte-line" / ".msmtprc").write_text(f"account lboro\nhost smtp.lboro.ac.uk\n# {BIG}\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
     huge = homes / "windows-huge-value"

@@ -195,6 +195,8 @@ CLIENT_SAMPLES = [SAMPLES / "thunderbird" / name for name in ("imap-inbox-folder
 CLIENT_SAMPLES += [SAMPLES / "pine" / name for name in ("alpine-imap.pinerc", "pine4-pop.pinerc", "latin1.pinerc",
                                                          "lists-nicknames.pinerc")]
 CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", "3.x-pop")]
+# (msmtp's XDG sample keeps STARTTLS on port 25, which the policy accepts and this local service does not serve)
+CLIENT_SAMPLES += [SAMPLES / "msmtp" / name for name in ("legacy-plain.msmtprc", "inheritance.msmtprc", "msmtp12.msmtprc")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
@@ -236,6 +238,51 @@ def test_verify_names_each_failure_kind_across_the_originals(service: Service, t
     assert "connect pop3 127.0.0.2:110 (none): connection refused" in seen  # POP refused
     assert "[PRIVACYREQUIRED] Plaintext authentication disallowed" in seen  # no TLS
     assert "imap login ccano: [AUTHENTICATIONFAILED]" in seen  # short username
+
+
+def test_verify_fails_on_an_mpop_account_and_passes_once_it_is_commented_out(
+        service: Service, tmp_path: Path, capsys) -> None:
+    setup = on_the_service(SAMPLES / "mpop" / "legacy-pop.mpoprc", tmp_path)
+    code, out = verify(service, setup, capsys)
+    assert code == 3 and f"FAIL  connect pop3 {NEW_ADDRESS}:110 (none): connection refused" in out, out
+    migrate(service, setup, tmp_path, capsys, "--set", "incoming.pop_only=disable")
+    code, out = verify(service, setup, capsys)
+    assert code == 0 and "0 accounts of the service: 0 working, 0 not; 1 of other services left alone" in out, out
+
+
+def msmtp(rc: Path, tmp_path: Path, service: Service, subject: str) -> subprocess.CompletedProcess:
+    """The real msmtp sends a message with account ``lboro`` of ``rc``; the password and the trust in the test
+    authority given on its command line, as its user would keep them (in a keyring, say), never shown."""
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD + "\n")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LC_ALL": "C"}
+    message = f"From: C. Cano <ccano@lboro.ac.uk>\nTo: someone@example.org\nSubject: {subject}\n\nSent by msmtp.\n"
+    done = subprocess.run([require("msmtp"), "-C", str(rc), "-a", "lboro", f"--tls-trust-file={service.cafile}",
+                           f"--passwordeval=cat {secret}", "someone@example.org"], input=message.encode(),
+                          capture_output=True, env=env, timeout=60)
+    assert PASSWORD.encode() not in done.stdout + done.stderr
+    return done
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_the_real_msmtp_sends_through_the_service_with_a_migrated_msmtprc(
+        service: Service, tmp_path: Path, capsys, security: str) -> None:
+    rc = on_the_service(SAMPLES / "msmtp" / "legacy-plain.msmtprc", tmp_path / "home")
+    rc.chmod(0o600)
+    before = len(service.submission.received)
+    refused = msmtp(rc, tmp_path, service, "never sent")  # port 25 in the clear, CRAM-MD5, the short login
+    assert refused.returncode != 0 and len(service.submission.received) == before
+
+    migrate(service, rc, tmp_path, capsys, "--set", "passwords.saved=remove", "--set", f"outgoing.security={security}")
+    migrated = rc.read_text()
+    assert "password" not in migrated.replace("passwordeval", "")  # the saved one removed; msmtp asks for it
+    assert f"port {465 if security == 'ssl' else 587}" in migrated and "user ccano@lboro.ac.uk" in migrated
+    done = msmtp(rc, tmp_path, service, f"msmtp over {security}")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    sender, recipients, data = service.submission.received[before]
+    assert sender == "ccano@lboro.ac.uk" and recipients == ["someone@example.org"]
+    assert f"Subject: msmtp over {security}".encode() in data
+    assert PASSWORD not in (tmp_path / ".msmtp.log").read_text()  # the sample's logfile
 
 
 @pytest.mark.oracle

@@ -53,9 +53,12 @@ class Side(NamedTuple):
 
 
 def sides(account: Account, policy: Policy) -> Iterator[Side]:
-    """The account's endpoints that belong to the service, with the policy for each."""
+    """The account's endpoints that belong to the service, with the policy for each.
+
+    A POP-only client's incoming server is none: no setting of it can reach the service (``pop-to-imap``).
+    """
     incoming = account.incoming
-    if policy.matches(incoming.host) and (incoming.protocol or "imap") in MAILBOX_PROTOCOLS:
+    if policy.matches(incoming.host) and (incoming.protocol or "imap") in MAILBOX_PROTOCOLS and not account.pop_only:
         yield Side("incoming", incoming, policy.incoming)
     if account.outgoing is not None and policy.matches(account.outgoing.host):
         yield Side("outgoing", account.outgoing, policy.outgoing)

@@ -10,8 +10,8 @@ UNIVERSITY = Endpoint(protocol="imap", host="imap.lboro.ac.uk", port=993, securi
 
 
 def account(**incoming) -> Account:
-    extra = {k: incoming.pop(k) for k in ("folders", "subscribed_only", "keeps_mail_on_server", "local_user", "outgoing")
-             if k in incoming}
+    extra = {k: incoming.pop(k) for k in ("folders", "subscribed_only", "keeps_mail_on_server", "local_user", "outgoing",
+                                          "pop_only") if k in incoming}
     return Account("1", "test", 1, Endpoint(**{**UNIVERSITY.__dict__, **incoming}), **extra)
 
 
