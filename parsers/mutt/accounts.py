@@ -46,17 +46,36 @@ def kind_of(url: Url) -> str:
 
 
 def servers(found: Findings) -> list[Server]:
-    grouped: dict[str, tuple[list[Ref], list[Ref]]] = {}
+    """One account per login mutt makes: a kind of server, a host and the user it logs in as.
+
+    A URL naming no user logs in as the default one (the ``imap_user`` a hook sets for
+    the host, else ``imap_user``/``pop_user``): it belongs with the URLs naming that user.
+    The first login to a host is keyed ``kind://host``, any other ``kind://user@host``.
+    """
+    grouped: dict[tuple[str, str, Optional[str]], tuple[list[Ref], list[Ref]]] = {}
     for ref in found.refs:
         server = ref.server
         if server is not None:
-            refs, patterns = grouped.setdefault(f"{kind_of(server)}://{server.host.replace(chr(92), '').lower()}", ([], []))
+            kind, host = kind_of(server), server.host.replace(chr(92), "").lower()
+            refs, patterns = grouped.setdefault((kind, host, server.user or _default_user(kind, host, found)), ([], []))
             (patterns if ref.pattern else refs).append(ref)
     pop = pop_host(found)
     if pop is not None:
-        grouped.setdefault(f"pop://{pop.host.lower()}", ([], []))
-    return [Server(key, key.split(":")[0], key.split("//")[1], tuple(refs), tuple(patterns))
-            for key, (refs, patterns) in grouped.items()]
+        grouped.setdefault(("pop", pop.host.lower(), pop.user or _default_user("pop", pop.host.lower(), found)), ([], []))
+    keyed: set[tuple[str, str]] = set()
+    found_servers = []
+    for (kind, host, user), (refs, patterns) in grouped.items():
+        key = f"{kind}://{host}" if (kind, host) not in keyed else f"{kind}://{user}@{host}"
+        keyed.add((kind, host))
+        found_servers.append(Server(key, kind, host, tuple(refs), tuple(patterns)))
+    return found_servers
+
+
+def _default_user(kind: str, host: str, found: Findings) -> Optional[str]:
+    if kind == "smtp":
+        return None
+    users = found.hook_users.get(host)
+    return users[-1].text if users else found.value(f"{kind}_user")
 
 
 def pop_host(found: Findings) -> Optional[Url]:

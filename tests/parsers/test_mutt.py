@@ -470,3 +470,17 @@ def test_any_setup_is_migrated_or_refused_cleanly(text: str) -> None:
         assert "internal check" not in str(error)  # a setup we cannot migrate in one pass is our bug
         return
     assert plan.files[0].before.to_bytes() == files["/h/.muttrc"]
+
+
+def test_each_login_to_a_server_is_an_account_of_its_own() -> None:
+    """Two users on one host are two logins to mutt: each keeps its own user, suffixed."""
+    text = ("set folder=imaps://desk@imap.lboro.ac.uk/INBOX.\nset spoolfile=+\n"
+            "mailboxes imaps://u00000@imap.lboro.ac.uk/INBOX imaps://imap.lboro.ac.uk/INBOX.Lists\n"
+            "set imap_user=desk\n")
+    plan = plan_setup({"/h/.muttrc": text.encode()}.get, PARSER, load_policy(), "/h/.muttrc", "nobody")
+    assert sorted((a.key, a.incoming.username) for a in plan.accounts) == [
+        ("imap://imap.lboro.ac.uk", "desk"), ("imap://u00000@imap.lboro.ac.uk", "u00000")]
+    after = plan.files[0].after.render()
+    assert "imaps://desk@lboro.ac.uk@staff-mail.lboro.ac.uk/" in after
+    assert "imaps://u00000@lboro.ac.uk@staff-mail.lboro.ac.uk/INBOX" in after
+    assert "imaps://staff-mail.lboro.ac.uk/Lists" in after and "set imap_user=desk@lboro.ac.uk" in after
