@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from migrate.cli import main
+from parsers.eudora import EudoraParser
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
 from tests.conftest import SAMPLES
@@ -46,6 +47,9 @@ def sample_passwords() -> set[str]:
     for sample in sample_files("fetchmail"):
         document = parser.parse_bytes(sample.read_bytes(), str(sample))
         found |= {value(token.text) for token in document.tokens if token.secret}
+    eudora = EudoraParser()
+    for sample in (SAMPLES / "eudora").rglob("*.[Ii][Nn][Ii]"):
+        found |= {token.text for token in eudora.parse_bytes(sample.read_bytes(), str(sample)).tokens if token.secret}
     return found
 
 
@@ -56,7 +60,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "52 setups: 48 to change, 4 unchanged" in out
+    assert "56 setups: 52 to change, 4 unchanged" in out
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:

@@ -32,6 +32,7 @@ FAILS = {
     "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
     "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
     "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
+    "eudora-nul": "Application Data/Qualcomm/Eudora/Eudora.ini:3:24", "eudora-utf16be": "EUDORA.INI:1:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -43,6 +44,7 @@ def generated(homes: Path) -> None:
     (lines / ".fetchmailrc").write_text(f"# {BIG}\npoll pop.lboro.ac.uk proto pop3 user ccano pass x\n")
     (lines / ".muttrc").write_text(f"set folder=imaps://ccano@imap.lboro.ac.uk/\n# {BIG}\n")
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
+    (lines / "Eudora.ini").write_bytes(f"[Settings]\r\nRealName={BIG}\r\nPOPAccount=ccano@pop.lboro.ac.uk\r\n".encode())
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
     huge = homes / "windows-huge-value"
@@ -93,3 +95,4 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
     assert all(after[name] != data for name, data in before.items()
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
     assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
+    assert BIG.encode() in after["ten-megabyte-lines/Eudora.ini"] and b"UsesIMAP=1\r\n" in after["ten-megabyte-lines/Eudora.ini"]
