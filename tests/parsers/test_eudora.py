@@ -82,6 +82,19 @@ def test_every_service_personality_is_imap_over_tls_and_the_others_read_as_befor
     assert_migrated_as_eudora_reads_it(path.read_bytes(), expected)
 
 
+@pytest.mark.parametrize("path", INIS, ids=lambda p: p.parent.name if p.parent.name != "Eudora" else p.parts[-3])
+def test_with_starttls_chosen_the_service_personalities_require_it_on_143_and_587(path: Path) -> None:
+    starttls = load_policy(overrides=["incoming.security=starttls", "outgoing.security=starttls"])
+    after = migrated(path.read_bytes(), str(path), starttls)
+    assert_migrated_as_eudora_reads_it(path.read_bytes(), after)
+    for persona in personalities(Profile(after)):
+        was, view = connection(Profile(path.read_bytes()), persona), connection(Profile(after), persona)
+        if view["host"] == POLICY.incoming.host:  # an accepted way stays (SSL on 993, 465), any other becomes STARTTLS
+            assert (view["tls"], view["port"]) == ((was["tls"], was["port"]) if was["tls"] == 2 else (3, 143))
+            assert (view["smtp_tls"], view["smtp_port"]) == (
+                (was["smtp_tls"], was["smtp_port"]) if was["smtp_tls"] in (2, 3) else (3, 587))
+
+
 def test_the_parser_reads_each_setting_as_the_independent_reader_does() -> None:
     for path in INIS:
         data = path.read_bytes()
