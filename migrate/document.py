@@ -142,3 +142,17 @@ class FileDocument(Document):
     @property
     def files(self) -> dict[str, Document]:
         return {self.path: self}
+
+
+@dataclasses.dataclass(frozen=True)
+class EncodedDocument(FileDocument):
+    """A whole file kept as text in its own encoding (cp1252, UTF-16LE), written back in it;
+    ``surrogateescape`` keeps the bytes the code page leaves undefined."""
+
+    encoding: str = "cp1252"
+
+    def to_bytes(self) -> bytes:
+        return self.render().encode(self.encoding, "surrogateescape")
+
+    def apply(self, edits: Iterable[Edit]) -> EncodedDocument:
+        return EncodedDocument(super().apply(edits).tokens, self.path, self.encoding)

@@ -16,6 +16,7 @@ from migrate.cli import main
 from migrate.files import sha256
 from migrate.plugins import load_parsers
 from migrate.runs import load_runs
+from parsers.eudora import EudoraParser
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
 from parsers.msmtp.lexer import unquoted
@@ -58,6 +59,9 @@ def sample_passwords() -> set[str]:
             if sample.is_file() and parsers.claimant(sample) is parsers[client]:
                 document = parsers[client].parse_bytes(sample.read_bytes(), str(sample))
                 found |= {unquoted(token.text) for token in document.tokens if token.secret}
+    eudora = EudoraParser()
+    for sample in (SAMPLES / "eudora").rglob("*.[Ii][Nn][Ii]"):
+        found |= {token.text for token in eudora.parse_bytes(sample.read_bytes(), str(sample)).tokens if token.secret}
     return found
 
 
@@ -68,7 +72,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "58 setups: 52 to change, 6 unchanged" in out
+    assert "62 setups: 56 to change, 6 unchanged" in out
     assert "account lboro (line 6): to replace by hand" in out  # mpop's: it reads only POP
     assert ", 4 to replace by hand (their program reads only POP)," in out
 

@@ -34,6 +34,7 @@ FAILS = {
     "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
     "msmtp-nul": ".msmtprc:2:13", "msmtp-long-line": ".msmtprc:2:1", "msmtp-undefined-parent": ".msmtprc:2:9",
     "mpop-bom": ".mpoprc:1:1", "mpop-setting-first": ".config/mpop/config:2:1", "msmtp-ten-megabyte-line": ".msmtprc:3:1",
+    "eudora-nul": "Application Data/Qualcomm/Eudora/Eudora.ini:3:24", "eudora-utf16be": "EUDORA.INI:1:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -47,6 +48,7 @@ def generated(homes: Path) -> None:
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
     (homes / "msmtp-ten-megabyte-line").mkdir()  # msmtp refuses a line of 500 characters or more: so do we
     (homes / "msmtp-ten-megabyte-line" / ".msmtprc").write_text(f"account lboro\nhost smtp.lboro.ac.uk\n# {BIG}\n")
+    (lines / "Eudora.ini").write_bytes(f"[Settings]\r\nRealName={BIG}\r\nPOPAccount=ccano@pop.lboro.ac.uk\r\n".encode())
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
     huge = homes / "windows-huge-value"
@@ -97,3 +99,4 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
     assert all(after[name] != data for name, data in before.items()
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
     assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
+    assert BIG.encode() in after["ten-megabyte-lines/Eudora.ini"] and b"UsesIMAP=1\r\n" in after["ten-megabyte-lines/Eudora.ini"]

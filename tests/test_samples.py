@@ -130,3 +130,26 @@ def test_account_file_round_trips_and_migrates_to_expected(path: Path, policy) -
 @pytest.mark.parametrize("path", ACCOUNT_FILES, ids=lambda p: p.name)
 def test_account_file_second_pass_changes_nothing(path: Path, policy) -> None:
     assert not _account_file_plan(path, policy, _expected_of(path)).changed
+
+
+#: Eudora data folders: each ``Eudora.ini`` (in any case) and what it becomes.
+EUDORA_INIS = sorted(p for p in (SAMPLES / "eudora").rglob("*") if p.is_file() and not p.name.endswith(".expected"))
+
+
+def _eudora_plan(path: Path, policy, data: bytes):
+    from migrate.plugins import load_parsers
+    return plan_data(data, load_parsers()["eudora"], policy, str(path), "nobody")
+
+
+@pytest.mark.parametrize("path", EUDORA_INIS, ids=lambda p: str(p.relative_to(SAMPLES / "eudora")))
+def test_eudora_ini_round_trips_and_migrates_to_expected(path: Path, policy) -> None:
+    plan = _eudora_plan(path, policy, path.read_bytes())
+    assert plan.only.before.to_bytes() == path.read_bytes()
+    assert plan.only.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
+
+
+@pytest.mark.parametrize("path", EUDORA_INIS, ids=lambda p: str(p.relative_to(SAMPLES / "eudora")))
+def test_eudora_ini_second_pass_changes_nothing(path: Path, policy) -> None:
+    again = _eudora_plan(path, policy, path.with_name(path.name + ".expected").read_bytes())
+    assert not again.changed
+    assert again.changes == [] or all(c.field.endswith(".password") for c in again.changes)

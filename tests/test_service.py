@@ -32,9 +32,9 @@ from tests.thunderbird_oracle import trust_certificate
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 PASSWORD = "Tr0ub4dor-verify-9d41"
 LOCAL = getpass.getuser()
-USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", LOCAL)
+USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", "deptoff", LOCAL)
 #: the folders the service moved from the old server for everyone: the seed's, and those the samples name
-MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports")
+MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Junk")
 
 
 @dataclasses.dataclass
@@ -197,6 +197,7 @@ CLIENT_SAMPLES += [SAMPLES / "pine" / name for name in ("alpine-imap.pinerc", "p
 CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", "3.x-pop")]
 # (msmtp's XDG sample keeps STARTTLS on port 25, which the policy accepts and this local service does not serve)
 CLIENT_SAMPLES += [SAMPLES / "msmtp" / name for name in ("legacy-plain.msmtprc", "inheritance.msmtprc", "msmtp12.msmtprc")]
+CLIENT_SAMPLES += [SAMPLES / "eudora" / name for name in ("pop-legacy", "imap-inbox-folders", "mixed-foreign", "latin1-crlf")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:

@@ -16,6 +16,7 @@ import uuid
 from pathlib import PurePath
 
 from migrate.document import Document
+from migrate.document import EncodedDocument
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
@@ -32,7 +33,6 @@ from parsers.windows.oeaccount import AccountFile
 from parsers.windows.oeaccount import parse_oeaccount
 from parsers.windows.oeaccount import value_edits
 from parsers.windows.oeaccount import values as oe_values
-from parsers.windows.text import EncodedDocument
 from parsers.windows.values import REG_SZ
 from parsers.windows.values import RegValue
 from parsers.windows.values import is_password

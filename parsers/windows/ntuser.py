@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from migrate.document import Document
+from migrate.document import EncodedDocument
 from migrate.document import FileDocument
 from migrate.model import Account
 from migrate.model import Change
@@ -41,7 +42,6 @@ from parsers.windows.regfile import quote
 from parsers.windows.regkeys import Key
 from parsers.windows.regkeys import keys
 from parsers.windows.regkeys import value_edits
-from parsers.windows.text import EncodedDocument
 from parsers.windows.values import REG_DWORD
 from parsers.windows.values import REG_SZ
 from parsers.windows.values import RegValue

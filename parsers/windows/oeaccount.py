@@ -19,9 +19,9 @@ from typing import NamedTuple
 from typing import Optional
 
 from migrate.document import Edit
+from migrate.document import EncodedDocument
 from migrate.document import Token
 from migrate.errors import ParseError
-from parsers.windows.text import EncodedDocument
 from parsers.windows.values import REG_BINARY
 from parsers.windows.values import REG_DWORD
 from parsers.windows.values import REG_SZ

@@ -8,6 +8,7 @@ from typing import Iterator
 from typing import Optional
 
 from migrate.document import Document
+from migrate.document import EncodedDocument
 from migrate.errors import MigrateError
 from migrate.files import read_source
 from migrate.model import Account
@@ -24,7 +25,6 @@ from parsers.windows.regfile import parse_reg
 from parsers.windows.regkeys import Key
 from parsers.windows.regkeys import keys
 from parsers.windows.regkeys import value_edits
-from parsers.windows.text import EncodedDocument
 
 #: Text that marks an export holding an account key (checked before parsing, so other exports are passed over).
 _ACCOUNT_KEYS = re.compile(r"Account Manager\\Accounts\\|9375CFF0413111d3B88A00104B2A6676\\", re.IGNORECASE)

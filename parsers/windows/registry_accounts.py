@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from migrate.document import Document
+from migrate.document import EncodedDocument
 from migrate.document import Token
 from migrate.model import Account
 from migrate.model import Change
@@ -28,7 +29,6 @@ from parsers.windows.prf import NewAccount
 from parsers.windows.prf import prf_path
 from parsers.windows.prf import prf_text
 from parsers.windows.regkeys import Key
-from parsers.windows.text import EncodedDocument
 from parsers.windows.values import ValueEdits
 from parsers.windows.values import lookup
 from parsers.windows.values import text
