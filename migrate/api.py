@@ -34,7 +34,7 @@ class Request:
 
     paths: tuple[Path, ...] = ()  #: files or folders; with neither these nor homes, the caller's own home
     homes: Optional[Path] = None  #: every folder in it is a home
-    homes_from: Optional[Path] = None  #: a file naming the homes, one a line
+    home_list: Optional[tuple[str, ...]] = None  #: the homes, one by one
     users: tuple[str, ...] = ()  #: only the homes of these users (by owner or folder name)
     policy: Optional[str] = None  #: a policy file; else the built-in one
     overrides: tuple[str, ...] = ()  #: ``section.key=value`` policy values for this run
@@ -65,7 +65,7 @@ def batch(command: str, request: Request, run_id: Optional[str] = None, diffs: O
     since = when(request.modified_since) if request.modified_since else None
     settings = Settings(command, request.policy, tuple(request.overrides), request.format, since,
                         request.state_dir or default_state_dir(), run_id, __version__, diffs)
-    return Batch(jobs_for(request.paths, request.homes, request.homes_from, request.users), settings, request.jobs)
+    return Batch(jobs_for(request.paths, request.homes, request.home_list, request.users), settings, request.jobs)
 
 
 def restore_runs(state_dir: Optional[Path] = None, run_id: Optional[str] = None, before: Optional[str] = None,

@@ -73,12 +73,12 @@ def homes_listed(listing: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def jobs_for(paths: Sequence[Path], homes: Optional[Path] = None, homes_from: Optional[Path] = None,
+def jobs_for(paths: Sequence[Path], homes: Optional[Path] = None, home_list: Optional[Sequence[str]] = None,
              users: Sequence[str] = ()) -> list[Job]:
-    """One job per home (in ``homes``, or listed in ``homes_from``, kept if of ``users``) or per path;
-    with neither, the home of whoever runs it."""
-    if homes is not None or homes_from is not None:
-        found = homes_in(homes) if homes is not None else homes_listed(homes_from)  # type: ignore[arg-type]
+    """One job per home (each folder in ``homes``, or each of ``home_list``; kept if of ``users``) or per path;
+    with none of them, the home of whoever runs it."""
+    if homes is not None or home_list is not None:
+        found = homes_in(homes) if homes is not None else home_list
         return [Job(n, home, True) for n, home in enumerate(h for h in found if keep_home(h, users))]
     if paths:
         return [Job(n, str(path), False) for n, path in enumerate(paths)]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from migrate import api
+from migrate.batch import homes_listed
 from migrate.errors import WorkerLost
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_INTERRUPTED
@@ -35,7 +36,8 @@ from migrate.runs import new_run_id
 
 
 def _request(args: argparse.Namespace) -> api.Request:
-    return api.Request(tuple(args.paths), args.homes, args.homes_from, tuple(args.user), args.policy, tuple(args.set),
+    listed = tuple(homes_listed(args.homes_from)) if args.homes_from is not None else None
+    return api.Request(tuple(args.paths), args.homes, listed, tuple(args.user), args.policy, tuple(args.set),
                        args.format, args.modified_since, args.jobs, args.state_dir)
 
 
