@@ -315,9 +315,10 @@ def migrated(module):
     params = module.params
     overrides = tuple(f"{key}={value}" for key, value in params["set"].items())
     policy = load_policy(params["policy"], overrides)
-    request = api.Request(tuple(Path(path) for path in params["path"] or ()), _path(params["homes"]),
-                          tuple(params["home"]) if params["home"] else None, policy=params["policy"], overrides=overrides, format=params["format"],
-                          jobs=params["jobs"] or os.cpu_count() or 1, state_dir=_path(params["state_dir"]))
+    request = api.Request(
+        paths=tuple(Path(path) for path in params["path"] or ()), homes=_path(params["homes"]),
+        home_list=tuple(params["home"]) if params["home"] else None, policy=params["policy"], overrides=overrides,
+        format=params["format"], jobs=params["jobs"] or os.cpu_count() or 1, state_dir=_path(params["state_dir"]))
     command = "plan" if module.check_mode else "apply"
     run_id = new_run_id() if command == "apply" else None
     work = api.batch(command, request, run_id, TEXTS if module._diff else None)
@@ -389,7 +390,8 @@ def restored(module):
     report = Report()
     report.add(outcomes)
     return dict(
-        changed=report.counts[RESTORED] > 0, msg=report.summary("changed"), run=",".join(runs),
+        changed=report.counts[RESTORED] > 0, run=",".join(runs),
+        msg=("check mode, nothing written: " if module.check_mode else "") + report.summary("changed"),
         restored=[_shown(o.path) for o in outcomes if o.status == RESTORED],
         failed_files=[dict(file=_shown(o.path), msg=_shown(o.reason)) for o in outcomes if o.status == FAILED])
 
