@@ -223,8 +223,9 @@ def test_the_role_installs_mailmigrate_and_migrates_a_list_of_homes(ansible: Ans
     homes = tmp_path / "homes"
     make_homes(homes)
     chosen = [str(homes / "ab1"), str(homes / "cd2")]
+    original = snapshot(homes)
     # the virtualenv is this one, where mailmigrate is installed: pip finds it there, and nothing is fetched
-    done = ansible.playbook(f"""
+    role = f"""
         - name: Run the role
           ansible.builtin.include_role:
             name: mailmigrate.mailmigrate.migrate_homes
@@ -233,12 +234,17 @@ def test_the_role_installs_mailmigrate_and_migrates_a_list_of_homes(ansible: Ans
             migrate_homes_package: mailmigrate
             migrate_homes_venv: {sys.prefix}
             migrate_homes_state_dir: {tmp_path / 'state'}
-    """)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"TASK \[mailmigrate.mailmigrate.migrate_homes : Install mailmigrate into its virtualenv\]"
-                     r"\s.*?ok: \[localhost\]", done.stdout, re.S)
-    result = result_of(done, "mailmigrate.mailmigrate.migrate_homes : Migrate the mail setups of the homes")
-    assert result["changed"] and {a["home"] for a in result["accounts"]} == set(chosen)
+    """
+    migrate = "mailmigrate.mailmigrate.migrate_homes : Migrate the mail setups of the homes"
+    for options in (("--check", "--diff"), ()):
+        done = ansible.playbook(role, *options)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert re.search(r"TASK \[mailmigrate.mailmigrate.migrate_homes : Install mailmigrate into its virtualenv\]"
+                         r"\s.*?ok: \[localhost\]", done.stdout, re.S)
+        result = result_of(done, migrate)
+        assert result["changed"] and {a["home"] for a in result["accounts"]} == set(chosen)
+        if options:
+            assert f"--- before: {homes}/cd2/.muttrc" in done.stdout and snapshot(homes) == original
     assert (homes / "ab1/.fetchmailrc").read_bytes() == (SAMPLES / "fetchmail/pop-keep-uidl.fetchmailrc.expected").read_bytes()
     assert (homes / "ef3/.pinerc").read_bytes() == (SAMPLES / "pine/pine4-pop.pinerc").read_bytes()  # not in the list
 
