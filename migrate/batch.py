@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 from typing import Iterator
 from typing import Optional
+from typing import Sequence
 from typing import Union
 
 from migrate.discover import Found
@@ -58,6 +59,7 @@ class Settings:
     state_dir: Optional[Path]
     run_id: Optional[str]
     version: str
+    diffs: Optional[str] = None  #: what the outcomes keep of the changes (``runner.UNIFIED``, ``runner.TEXTS``)
 
 
 def homes_in(folder: Path) -> list[str]:
@@ -69,6 +71,18 @@ def homes_in(folder: Path) -> list[str]:
 def homes_listed(listing: Path) -> list[str]:
     lines = listing.read_text("utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def jobs_for(paths: Sequence[Path], homes: Optional[Path] = None, home_list: Optional[Sequence[str]] = None,
+             users: Sequence[str] = ()) -> list[Job]:
+    """One job per home (each folder in ``homes``, or each of ``home_list``; kept if of ``users``) or per path;
+    with none of them, the home of whoever runs it."""
+    if homes is not None or home_list is not None:
+        found = homes_in(homes) if homes is not None else home_list
+        return [Job(n, home, True) for n, home in enumerate(h for h in found if keep_home(h, users))]
+    if paths:
+        return [Job(n, str(path), False) for n, path in enumerate(paths)]
+    return [Job(0, str(Path.home()), True)]
 
 
 def owner_of(path: Union[str, Path]) -> str:
@@ -121,7 +135,7 @@ def _setups(job: Job, path: Path) -> list[Outcome]:
             outcome = apply(item.path, item.parser, policy, journal, root)
         else:
             outcome, _ = examine(item.path, item.parser, policy, root)
-        outcomes.append(dataclasses.replace(outcome.light(settings.command == "plan"), home=job.where))
+        outcomes.append(dataclasses.replace(outcome.light(settings.diffs), home=job.where))
     if journal is not None:
         journal.home_done(job.where)
     return outcomes

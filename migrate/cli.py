@@ -13,6 +13,7 @@ from migrate.exitcodes import EXIT_BROKEN_PIPE
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_INTERRUPTED
 from migrate.exitcodes import EXIT_POLICY
+from migrate.exitcodes import EXIT_USAGE
 
 EPILOG = """exit codes: 0 nothing to do or all done; 1 changes pending (plan --check);
 2 usage error; 3 some files failed (the others were processed); 4 invalid policy"""
@@ -82,6 +83,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from migrate import commands  # the heavy part, only once there is work to do
     from migrate.errors import MigrateError
     from migrate.errors import PolicyError
+    from migrate.errors import UsageError
     from migrate.policy import load_policy
 
     try:
@@ -91,6 +93,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_POLICY
     try:
         return commands.COMMANDS[args.command](args, policy)
+    except UsageError as error:  # as argparse stops on a wrong command line
+        print(f"mailmigrate: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
     except MigrateError as error:
         print(f"mailmigrate: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -9,13 +9,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from migrate import __version__
-from migrate.batch import Job
-from migrate.batch import Settings
-from migrate.batch import homes_in
+from migrate import api
 from migrate.batch import homes_listed
-from migrate.batch import keep_home
-from migrate.batch import run_jobs
 from migrate.errors import WorkerLost
 from migrate.exitcodes import EXIT_FAILED
 from migrate.exitcodes import EXIT_INTERRUPTED
@@ -32,39 +27,30 @@ from migrate.policy import default_policy_text
 from migrate.progress import progress
 from migrate.report import Report
 from migrate.report import open_report
+from migrate.runner import UNIFIED
 from migrate.runner import Outcome
-from migrate.runner import restore
 from migrate.runs import default_state_dir
 from migrate.runs import load_runs
 from migrate.runs import new_run_id
 from migrate.runs import run_recorded
-from migrate.runs import select_runs
 
 
-def _jobs(args: argparse.Namespace) -> list[Job]:
-    if args.homes is not None or args.homes_from is not None:
-        homes = homes_in(args.homes) if args.homes is not None else homes_listed(args.homes_from)
-        return [Job(n, home, True) for n, home in enumerate(h for h in homes if keep_home(h, args.user))]
-    if args.paths:
-        return [Job(n, str(path), False) for n, path in enumerate(args.paths)]
-    return [Job(0, str(Path.home()), True)]
+def _request(args: argparse.Namespace) -> api.Request:
+    listed = tuple(homes_listed(args.homes_from)) if args.homes_from is not None else None
+    return api.Request(tuple(args.paths), args.homes, listed, tuple(args.user), args.policy, tuple(args.set),
+                       args.format, args.modified_since, args.jobs, args.state_dir)
 
 
 def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[[Outcome], None],
          run_id: str = "", keep: bool = False) -> Report:
     """Do the jobs, handing each outcome to ``each`` (and to the report file) as it comes."""
-    if args.format and args.format not in load_parsers():
-        _usage(f"unknown format {args.format!r}; known: {', '.join(load_parsers())}")
-    since = _when(args.modified_since) if args.modified_since else None
-    settings = Settings(command, args.policy, tuple(args.set), args.format, since,
-                        args.state_dir or default_state_dir(), run_id or None, __version__)
-    jobs = _jobs(args)
+    work = api.batch(command, _request(args), run_id or None, UNIFIED if command == "plan" else None)
     report = Report(policy, keep)
     report_file = open_report(args.report, policy) if args.report else None
     # closed on the way out, not when collected: a Ctrl-C while the workers finish must reach the caller
-    results = run_jobs(jobs, settings, args.jobs)
+    results = work.outcomes()
     unit = "home" if args.homes or args.homes_from else "path"
-    with progress(len(jobs), unit) as shown, contextlib.closing(results):
+    with progress(len(work.jobs), unit) as shown, contextlib.closing(results):
         for outcomes in results:
             report.add(outcomes)
             report.homes += 1
@@ -145,15 +131,9 @@ def _stopped(why: str, state_dir: Path, run_id: str, code: int) -> int:
 
 
 def restore_command(args: argparse.Namespace, policy: Policy) -> int:
-    since = _when(args.before) if args.before else None
-    runs = load_runs(args.state_dir or default_state_dir())
-    if args.home is not None and not args.run and since is None:  # the last run of that home, not of another
-        runs = [run for run in runs if run.touches(args.home)]
-    runs = select_runs(runs, args.run, since)
+    runs, outcomes = api.restore_runs(args.state_dir, args.run, args.before, args.home, args.force)
     report = Report()
-    for run in runs:
-        for part in run.parts:
-            report.add(restore(part, args.force, args.home))
+    report.add(outcomes)
     for outcome in report.outcomes:
         if outcome.reason and outcome.status == "failed":
             print(outcome.reason, file=sys.stderr)
@@ -289,15 +269,6 @@ def _address(text: str) -> tuple[str, int]:
     if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
         _usage(f"publish: --serve {text!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
     return host.strip("[]") or "127.0.0.1", int(port)
-
-
-def _when(text: str):
-    from migrate.dates import parse_when  # dateutil: only for the commands given a date
-
-    try:
-        return parse_when(text)
-    except ValueError as error:
-        _usage(str(error))
 
 
 def _usage(message: str) -> None:

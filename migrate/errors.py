@@ -30,6 +30,10 @@ class SkipFile(MigrateError):
     """A file that must be left alone this run, e.g. because its client is running."""
 
 
+class UsageError(MigrateError):
+    """A request that cannot be read as asked: an unknown format, a date not understood."""
+
+
 class RestoreError(MigrateError):
     """A run that cannot be restored as asked."""
 

@@ -63,12 +63,12 @@ def plan_text(outcome: Outcome, policy: Policy, with_diff: bool = True, done: bo
     for account in plan.accounts:
         status = plan.status(account, policy)
         lines.append(f"  {account.label} (line {account.line}): {'migrated' if done and status == WILL_MIGRATE else status}")
-        lines += [f"    {_change_words(c)}" for c in plan.changes_of(account.key)]
+        lines += [f"    {change_words(c)}" for c in plan.changes_of(account.key)]
         lines += [f"    note: {n.message}" for n in plan.notes_of(account.key)]
     return "\n".join(lines) + "\n" + (outcome.diff if with_diff else "")
 
 
-def _change_words(change: Change) -> str:
+def change_words(change: Change) -> str:
     if change.field == "folder":
         return f"folder: {change.old!r} -> {change.new!r}"
     if change.field.endswith(".password"):

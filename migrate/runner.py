@@ -30,6 +30,9 @@ from migrate.runs import Run
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
 RESTORED = "restored"
+#: How a light outcome keeps what changed: as one unified diff, or as each changed file's text before and
+#: after (the form Ansible diffs itself); both with passwords masked.
+UNIFIED, TEXTS = "unified", "texts"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,14 +46,18 @@ class Outcome:
     diff: str = ""  #: the unified diff of the setup's files, passwords masked
     home: str = ""  #: the home (or path given) it was found in
     live: bool = False  #: skipped because its client is running
+    texts: tuple[tuple[str, str, str], ...] = ()  #: each changed file as (path, before, after), passwords masked
 
-    def light(self, with_diff: bool = True) -> Outcome:
-        """The outcome without the documents (the diff kept as text, if asked for): small enough to
-        hand back from a worker by the thousand."""
+    def light(self, diffs: Optional[str] = UNIFIED) -> Outcome:
+        """The outcome without the documents, what changed kept in the form asked for (``UNIFIED``,
+        ``TEXTS`` or ``None``): small enough to hand back from a worker by the thousand."""
         if self.plan is None:
             return self
-        diff = "".join(unified_diff(f.before, f.after, f.path) for f in self.plan.files) if with_diff else ""
-        return dataclasses.replace(self, plan=dataclasses.replace(self.plan, files=()), diff=diff)
+        files = self.plan.files
+        diff = "".join(unified_diff(f.before, f.after, f.path) for f in files) if diffs == UNIFIED else ""
+        texts = tuple((f.path, f.before.render_redacted(), f.after.render_redacted())
+                      for f in files if diffs == TEXTS and f.changed)
+        return dataclasses.replace(self, plan=dataclasses.replace(self.plan, files=()), diff=diff, texts=texts)
 
 
 class SetupReader:
@@ -122,21 +129,22 @@ def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, 
                      root=root, create=new)
 
 
-def restore(run: Run, force: bool, within: Optional[Path] = None) -> list[Outcome]:
+def restore(run: Run, force: bool, within: Optional[Path] = None, write: bool = True) -> list[Outcome]:
     """Put back the bytes each file had before ``run`` (only those under ``within``, if given);
-    files changed since need ``force``."""
+    files changed since need ``force``.  Without ``write``, only says which files would be restored."""
     chosen = [index for index, entry in enumerate(run.manifest["files"])
               if within is None or is_within(Path(entry["path"]), within)]
     if not chosen:
         return []
     before = run.before(set(chosen))
-    outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force) for index in reversed(chosen)]
+    outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force, write)
+                for index in reversed(chosen)]
     if any(outcome.written for outcome in outcomes):
         run.mark_restored()
     return outcomes
 
 
-def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool) -> Outcome:
+def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool, write: bool) -> Outcome:
     path = Path(entry["path"])
     try:
         current = read_source(path) if os.path.lexists(path) else None
@@ -151,6 +159,8 @@ def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool) -
                        reason=f"{path}: {what} since run {run.id}; left alone (--force puts the old bytes back)")
     if before is not None and sha256(before) != entry["sha256_before"]:
         return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the record of run {run.id} is damaged")
+    if not write:
+        return Outcome(str(path), RESTORED, entry["client"])
     try:
         if current is not None and current_sha != entry["sha256_after"]:  # forced: keep what we overwrite
             run.keep_overwritten(path, current.data)

@@ -301,7 +301,7 @@ def test_ctrl_c_before_anything_was_changed_says_so_in_one_line(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
     monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setattr("migrate.commands.run_jobs", interrupted)
+    monkeypatch.setattr("migrate.api.run_jobs", interrupted)
     make_homes(tmp_path / "homes", 2)
     assert main([command, "--homes", str(tmp_path / "homes")]) == EXIT_INTERRUPTED
     assert capsys.readouterr().err == f"mailmigrate: {told}\n"
