@@ -17,6 +17,7 @@ from migrate.files import sha256
 from migrate.runs import load_runs
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
+from parsers.mulberry import MulberryParser
 from tests.conftest import SAMPLES
 from tests.conftest import sample_files
 from tests.journals import recorded_words
@@ -50,6 +51,9 @@ def sample_passwords() -> set[str]:
     for sample in sample_files("fetchmail"):
         document = parser.parse_bytes(sample.read_bytes(), str(sample))
         found |= {value(token.text) for token in document.tokens if token.secret}
+    mulberry = MulberryParser()
+    for sample in sample_files("mulberry"):
+        found |= {token.text for token in mulberry.parse_bytes(sample.read_bytes(), str(sample)).tokens if token.secret}
     return found
 
 
@@ -60,7 +64,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "52 setups: 48 to change, 4 unchanged" in out
+    assert "56 setups: 51 to change, 5 unchanged" in out
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:

@@ -56,7 +56,9 @@ class MulberryParser(Parser):
             yield path
 
     def parse(self, read: Read, path: str) -> PrefsFile:
-        return parse_prefs(read_required(read, path), path)
+        prefs = parse_prefs(read_required(read, path), path)
+        mail_records(prefs), smtp_records(prefs)  # an account laid out as Mulberry never writes one fails here
+        return prefs
 
     def accounts(self, parsed: PrefsFile) -> list[Account]:
         return neutral.accounts(parsed)

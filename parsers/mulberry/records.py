@@ -95,7 +95,7 @@ def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> 
     if not shape or (key == MAIL_ACCOUNTS and not isinstance(specific, SList)):
         at = whole.open if isinstance(whole, SList) else whole
         line, col = prefs.position(at)
-        raise ParseError(prefs.path, line, col, f"{key}: account {name[4:]} is not laid out as Mulberry 2.0 or later"
+        raise ParseError(prefs.path, line, col, f"{key}: account {int(name[4:]) + 1} is not laid out as Mulberry 2.0 or later"
                                                 " writes accounts ((name type server ...)(...))")
     assert isinstance(common, SList)
     outer = common.items[AUTH]
@@ -109,7 +109,7 @@ def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> 
     shown = item(specific, _WDS[kind]) if isinstance(specific, SList) and kind in _WDS else None
     if shown is not None and not (isinstance(shown, SList) and all(isinstance(wd, SList) for wd in shown.items)):
         line, col = prefs.position(shown.open if isinstance(shown, SList) else shown)
-        raise ParseError(prefs.path, line, col, f"{key}: the hierarchies of account {name[4:]} are not a list of"
+        raise ParseError(prefs.path, line, col, f"{key}: the hierarchies of account {int(name[4:]) + 1} are not a list of"
                                                 " (name hierarchic expanded) lists")
     return record
 
