@@ -1,4 +1,5 @@
-"""Mulberry: ``~/.mulberry/preferences.mbp``, and preference sets (``.mbp``) named or found.
+"""Mulberry: ``~/.mulberry/preferences.mbp`` (Linux), ``~/Library/Preferences/Mulberry Prefs`` (Mac OS X),
+and preference sets saved as ``.mbp`` files.
 
 The account lists (``Preferences.Accounts.Mail Accounts v2``, ``... SMTP
 Accounts v2_0``) and the identities are S-expressions, read as Mulberry reads
@@ -7,5 +8,5 @@ them and rewritten atom by atom; every other line is kept byte for byte.  An
 """
 from parsers import on_demand
 
-MAILMIGRATE_PATTERNS = ("*.mbp",)
+MAILMIGRATE_PATTERNS = ("*.mbp", "Mulberry Prefs")
 __getattr__ = on_demand(__name__, "MulberryParser")

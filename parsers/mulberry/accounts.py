@@ -179,4 +179,4 @@ def accounts(prefs: PrefsFile) -> list[Account]:
 
 
 def _line(prefs: PrefsFile, record: Record) -> int:
-    return prefs.position(record.whole.open)[0]
+    return prefs.where(record.whole.open)[0]

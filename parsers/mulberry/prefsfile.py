@@ -12,7 +12,9 @@ other line stays one token.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import re
 from typing import Optional
 
@@ -59,6 +61,15 @@ class PrefsFile(FileDocument):
     def tree(self, key: str) -> Optional[SList]:
         found = self.entry(key)
         return found.tree if found is not None else None
+
+    def where(self, index: int) -> tuple[int, int]:
+        """The line and column of a token as Mulberry counts lines (a CR ends one too)."""
+        entry = self.entries[bisect.bisect_right(self._firsts, index) - 1]
+        return entry.line, self.offset(index) - self.offset(entry.first) + 1
+
+    @functools.cached_property
+    def _firsts(self) -> list[int]:
+        return [entry.first for entry in self.entries]
 
     def text(self, index: int) -> str:
         """The value of an atom or quoted string token."""

@@ -94,7 +94,7 @@ def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> 
         isinstance(common.items[i], int) for i in (NAME, TYPE, SERVER, LOGON)) and isinstance(common.items[AUTH], SList)
     if not shape or (key == MAIL_ACCOUNTS and not isinstance(specific, SList)):
         at = whole.open if isinstance(whole, SList) else whole
-        line, col = prefs.position(at)
+        line, col = prefs.where(at)
         raise ParseError(prefs.path, line, col, f"{key}: account {int(name[4:]) + 1} is not laid out as Mulberry 2.0 or later"
                                                 " writes accounts ((name type server ...)(...))")
     assert isinstance(common, SList)
@@ -108,7 +108,7 @@ def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> 
     record = Record(name, whole, common, specific if isinstance(specific, SList) else None, kind, auth)  # type: ignore[arg-type]
     shown = item(specific, _WDS[kind]) if isinstance(specific, SList) and kind in _WDS else None
     if shown is not None and not (isinstance(shown, SList) and all(isinstance(wd, SList) for wd in shown.items)):
-        line, col = prefs.position(shown.open if isinstance(shown, SList) else shown)
+        line, col = prefs.where(shown.open if isinstance(shown, SList) else shown)
         raise ParseError(prefs.path, line, col, f"{key}: the hierarchies of account {int(name[4:]) + 1} are not a list of"
                                                 " (name hierarchic expanded) lists")
     return record

@@ -176,9 +176,11 @@ def test_a_walk_finds_mulberry_preferences_and_passes_over_other_mbp_files(tmp_p
     (tmp_path / ".mulberry").mkdir()
     shutil.copy(SAMPLES[0].parent / "legacy-pop.mbp", tmp_path / ".mulberry" / "preferences.mbp")
     shutil.copy(SAMPLES[0].parent / "compliant.mbp", tmp_path / "saved set.mbp")
+    (tmp_path / "Library" / "Preferences").mkdir(parents=True)
+    shutil.copy(SAMPLES[0].parent / "imap-kerberos.mbp", tmp_path / "Library" / "Preferences" / "Mulberry Prefs")
     (tmp_path / "book.mbp").write_bytes(b"\x00\x00\x00\x10BPAR\xff\xff\xff\xff" + bytes(64))  # a Mobipocket file
     found = sorted(item.path.name for item in discover([tmp_path], load_parsers()) if isinstance(item, Found))
-    assert found == ["preferences.mbp", "saved set.mbp"]
+    assert found == ["Mulberry Prefs", "preferences.mbp", "saved set.mbp"]
 
 
 class _Running:
