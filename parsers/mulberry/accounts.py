@@ -17,7 +17,6 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.model import Folder
-from parsers.mulberry.prefsfile import PrefsFile
 from parsers.mulberry.layout import DEFAULT_UID
 from parsers.mulberry.layout import KERBEROS
 from parsers.mulberry.layout import KERBEROS_UID
@@ -27,6 +26,7 @@ from parsers.mulberry.layout import SERVER
 from parsers.mulberry.layout import TLS
 from parsers.mulberry.layout import UID
 from parsers.mulberry.layout import USER_PASSWORD
+from parsers.mulberry.prefsfile import PrefsFile
 from parsers.mulberry.records import Record
 from parsers.mulberry.records import copy_to_atoms
 from parsers.mulberry.records import mail_records
@@ -45,7 +45,7 @@ _AUTH = {"Plain Text": "plain", "None": "none", "SSL Client Certificate": "exter
 #: A hierarchy shown that is the old server's INBOX itself: on the new server the top level (``%``).
 ROOT_INBOX = re.compile(r"(?i)INBOX[./][*%]?")
 ROOT = "%"
-
+_WILDCARD = re.compile(r"[%*]")  #: a hierarchy named by a LIST pattern, no folder
 
 def default_port(kind: str, security: Optional[str]) -> int:
     return _PORTS[kind, security == "ssl"]
@@ -127,7 +127,7 @@ def mail_account(prefs: PrefsFile, record: Record, line: int) -> Optional[Accoun
     keeps = False
     if record.kind == "IMAP":
         names = [wd for _, _, wd in wd_names(prefs, record)]
-        folders = tuple(Folder("mailbox", wd) for wd in names if not (ROOT_INBOX.fullmatch(wd) or set(wd) & set("%*")))
+        folders = tuple(Folder("mailbox", wd) for wd in names if not (ROOT_INBOX.fullmatch(wd) or _WILDCARD.search(wd)))
         folders += tuple(Folder("sent", mailbox) for _, mailbox in copies_to(prefs, name))
         subscribed_only = not names  # no hierarchy shown: only the Subscribed list
     else:
@@ -151,8 +151,8 @@ def smtp_account(prefs: PrefsFile, record: Record, line: int, reader: Optional[s
 def reading_user(prefs: PrefsFile, smtp_host: str) -> Optional[str]:
     """Who an SMTP account that logs in as nobody sends as: the login of the mail accounts in the SMTP
     server's domain (``smtp.example.org`` -> ``example.org``), else the one login of every mail account."""
-    logins = [(endpoint(prefs, r).host or "", endpoint(prefs, r).username) for r in mail_records(prefs)
-              if r.kind in ("IMAP", "POP3")]
+    logins = [(found.host or "", found.username) for found in
+              (endpoint(prefs, record) for record in mail_records(prefs) if record.kind in ("IMAP", "POP3"))]
     domain = smtp_host.lower().partition(".")[2]
     near = {user for host, user in logins if user and domain and host.lower().partition(".")[2] == domain}
     every = {user for _, user in logins if user}

@@ -26,8 +26,6 @@ from parsers.mulberry.accounts import display
 from parsers.mulberry.accounts import name_of
 from parsers.mulberry.accounts import replacement
 from parsers.mulberry.accounts import wd_names
-from parsers.mulberry.prefsfile import READ
-from parsers.mulberry.prefsfile import PrefsFile
 from parsers.mulberry.layout import CWD
 from parsers.mulberry.layout import LOGON
 from parsers.mulberry.layout import PASSWORD
@@ -36,9 +34,11 @@ from parsers.mulberry.layout import SERVER
 from parsers.mulberry.layout import TLS
 from parsers.mulberry.layout import UID
 from parsers.mulberry.layout import USER_PASSWORD
+from parsers.mulberry.prefsfile import READ
+from parsers.mulberry.prefsfile import PrefsFile
 from parsers.mulberry.records import Record
 from parsers.mulberry.sexpr import SList
-from parsers.mulberry.sexpr import after as past
+from parsers.mulberry.sexpr import past
 from parsers.mulberry.sexpr import quote
 
 _FIELDS = ("protocol", "host", "port", "security", "auth", "username")
@@ -49,7 +49,8 @@ ROOT_WD = f"({quote(ROOT)} true false)"
 def after(endpoint: Endpoint, changes: list[Change], side: str) -> Endpoint:
     """The endpoint once the changes are made."""
     values = new_values(changes, side)
-    return dataclasses.replace(endpoint, **{name: values[name] for name in _FIELDS if name in values})  # type: ignore[arg-type]
+    fields = {name: values[name] for name in _FIELDS if name in values}
+    return dataclasses.replace(endpoint, **fields)  # type: ignore[arg-type]
 
 
 def server_text(kind: str, endpoint: Endpoint) -> str:
@@ -184,9 +185,9 @@ def pop_notes(prefs: PrefsFile, record: Record, account: Account, added: Optiona
 
 def other_references(prefs: PrefsFile, record: Record, account: Account) -> list[Note]:
     """Preferences other than the account lists and identities that name a folder under INBOX of the account."""
-    needle = f"{name_of(prefs, record)}:INBOX".lower()
+    needles = [f"{name_of(prefs, record)}:INBOX{separator}".lower() for separator in "./"]
     keys = sorted({entry.key for entry in prefs.entries if entry.key not in READ
-                   and needle in prefs.render_range(entry.first, entry.end).lower()})
+                   and any(needle in prefs.render_range(entry.first, entry.end).lower() for needle in needles)})
     if not keys:
         return []
     return [Note(account.key, "mulberry", f"{', '.join(keys)} name folders under INBOX of this account: the service"

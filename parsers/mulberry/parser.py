@@ -57,7 +57,9 @@ class MulberryParser(Parser):
 
     def parse(self, read: Read, path: str) -> PrefsFile:
         prefs = parse_prefs(read_required(read, path), path)
-        mail_records(prefs), smtp_records(prefs)  # an account laid out as Mulberry never writes one fails here
+        # an account laid out as Mulberry never writes one fails here, before anything is planned
+        mail_records(prefs)
+        smtp_records(prefs)
         return prefs
 
     def accounts(self, parsed: PrefsFile) -> list[Account]:
@@ -81,13 +83,10 @@ class MulberryParser(Parser):
                 edits += in_place(parsed, record, account.incoming, mine, "incoming") + folders(parsed, record, mine)
                 notes += other_references(parsed, record, account)
             else:
-                password = {k: v for k, v in new_values(mine, "incoming").items() if k == "password"}
-                edits += authenticator(parsed, record, password, account.incoming)
-                if any(c.field == "incoming.protocol" for c in mine):
-                    new = None if _has_imap(parsed, record, account, accounts, mine_of) else imap_for_pop(parsed, record, account, mine)
-                    if new is not None:
-                        added.append(new)
-                    notes.append(pop_notes(parsed, record, account, imap_name(parsed, record) if new else None))
+                found, new, note = _stand_in(parsed, record, account, accounts, mine_of)
+                edits += found
+                added += [new] if new is not None else []
+                notes += [note] if note is not None else []
         tree = parsed.tree(MAIL_ACCOUNTS)
         if added and tree is not None:
             edits.append(Edit(tree.close, tree.close, "".join(added)))
@@ -103,6 +102,19 @@ class MulberryParser(Parser):
         if any(program.startswith(b"mulberry") for program in self._running.of(owner)):
             return "Mulberry is running as the file's owner: quit it first (it writes its preferences back as it quits)"
         return None
+
+
+def _stand_in(parsed: PrefsFile, record: Record, account: Account, accounts: list[Account],
+              changes: dict[str, list[Change]]) -> tuple[list[Edit], Optional[str], Optional[Note]]:
+    """A POP account: its saved password taken out if asked, and the IMAP account that stands in for it
+    (``None`` when the file has it already) with what to say."""
+    mine = changes[account.key]
+    password = {k: v for k, v in new_values(mine, "incoming").items() if k == "password"}
+    edits = authenticator(parsed, record, password, account.incoming)
+    if not any(c.field == "incoming.protocol" for c in mine):
+        return edits, None, None
+    new = None if _has_imap(parsed, record, account, accounts, changes) else imap_for_pop(parsed, record, account, mine)
+    return edits, new, pop_notes(parsed, record, account, imap_name(parsed, record) if new else None)
 
 
 def _has_imap(parsed: PrefsFile, record: Record, account: Account, accounts: list[Account],

@@ -83,19 +83,17 @@ def records(prefs: PrefsFile, key: str) -> list[Record]:
     tree = prefs.tree(key)
     if tree is None:
         return []
-    prefix = "mail" if key == MAIL_ACCOUNTS else "smtp"
-    return [_record(prefs, key, f"{prefix}{n}", whole) for n, whole in enumerate(tree.items)]
+    return [_record(prefs, key, n, whole) for n, whole in enumerate(tree.items)]
 
 
-def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> Record:
+def _record(prefs: PrefsFile, key: str, n: int, whole: Union[int, SList]) -> Record:
     common = item(whole, 0) if isinstance(whole, SList) else None
     specific = item(whole, 1) if isinstance(whole, SList) else None
     shape = isinstance(common, SList) and len(common.items) > CWD and all(
         isinstance(common.items[i], int) for i in (NAME, TYPE, SERVER, LOGON)) and isinstance(common.items[AUTH], SList)
     if not shape or (key == MAIL_ACCOUNTS and not isinstance(specific, SList)):
-        at = whole.open if isinstance(whole, SList) else whole
-        line, col = prefs.where(at)
-        raise ParseError(prefs.path, line, col, f"{key}: account {int(name[4:]) + 1} is not laid out as Mulberry 2.0 or later"
+        line, col = prefs.where(whole.open if isinstance(whole, SList) else whole)
+        raise ParseError(prefs.path, line, col, f"{key}: account {n + 1} is not laid out as Mulberry 2.0 or later"
                                                 " writes accounts ((name type server ...)(...))")
     assert isinstance(common, SList)
     outer = common.items[AUTH]
@@ -105,11 +103,12 @@ def _record(prefs: PrefsFile, key: str, name: str, whole: Union[int, SList]) -> 
     descriptor = item(inner, 0) if inner is not None else None
     auth = Authenticator(outer, inner, prefs.text(descriptor) if isinstance(descriptor, int) else "")
     kind = prefs.text(common.items[TYPE])  # type: ignore[arg-type]
-    record = Record(name, whole, common, specific if isinstance(specific, SList) else None, kind, auth)  # type: ignore[arg-type]
+    specific = specific if isinstance(specific, SList) else None
+    record = Record(f"{'mail' if key == MAIL_ACCOUNTS else 'smtp'}{n}", whole, common, specific, kind, auth)  # type: ignore[arg-type]
     shown = item(specific, _WDS[kind]) if isinstance(specific, SList) and kind in _WDS else None
     if shown is not None and not (isinstance(shown, SList) and all(isinstance(wd, SList) for wd in shown.items)):
         line, col = prefs.where(shown.open if isinstance(shown, SList) else shown)
-        raise ParseError(prefs.path, line, col, f"{key}: the hierarchies of account {int(name[4:]) + 1} are not a list of"
+        raise ParseError(prefs.path, line, col, f"{key}: the hierarchies of account {n + 1} are not a list of"
                                                 " (name hierarchic expanded) lists")
     return record
 

@@ -130,6 +130,6 @@ def item(found: SList, index: int) -> Union[int, SList, None]:
     return found.items[index] if index < len(found.items) else None
 
 
-def after(found: Union[int, SList]) -> int:
+def past(found: Union[int, SList]) -> int:
     """The token index just past an item."""
     return found.close + 1 if isinstance(found, SList) else found + 1
