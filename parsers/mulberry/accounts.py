@@ -42,10 +42,11 @@ _PORTS = {("IMAP", True): 993, ("IMAP", False): 143, ("POP3", True): 995, ("POP3
           ("SMTP", True): 465, ("SMTP", False): 25}
 _PROTOCOLS = {"IMAP": "imap", "POP3": "pop3", "SMTP": "smtp"}
 _AUTH = {"Plain Text": "plain", "None": "none", "SSL Client Certificate": "external", "": "none"}
-#: A hierarchy shown that is the old server's INBOX itself: on the new server the top level (``%``).
-ROOT_INBOX = re.compile(r"(?i)INBOX[./][*%]?")
+#: A hierarchy shown that is the old server's INBOX itself (its personal namespace).
+_ROOT_INBOX = re.compile(r"(?i)INBOX[./][*%]?")
+#: The top level, as Mulberry names the hierarchy of an empty namespace.
 ROOT = "%"
-_WILDCARD = re.compile(r"[%*]")  #: a hierarchy named by a LIST pattern, no folder
+_WILDCARD = re.compile(r"[%*]")
 
 def default_port(kind: str, security: Optional[str]) -> int:
     return _PORTS[kind, security == "ssl"]
@@ -107,6 +108,14 @@ def wd_names(prefs: PrefsFile, record: Record) -> list[tuple[SList, int, str]]:
     return found
 
 
+def wd_folder(name: str) -> Optional[str]:
+    """What a hierarchy shown stands for, to the rules: ``INBOX.`` as the names it lists (``INBOX.%``, the top
+    level once INBOX goes), a hierarchy by its prefix (``INBOX.Lists.``); ``None`` for any other pattern."""
+    if _ROOT_INBOX.fullmatch(name):
+        return name if name.endswith(("%", "*")) else name + ROOT
+    return None if _WILDCARD.search(name) else name
+
+
 def copies_to(prefs: PrefsFile, name: str) -> list[tuple[int, str]]:
     """The identities' copy-to atoms naming a mailbox of account ``name``, with that mailbox."""
     found = []
@@ -127,7 +136,7 @@ def mail_account(prefs: PrefsFile, record: Record, line: int) -> Optional[Accoun
     keeps = False
     if record.kind == "IMAP":
         names = [wd for _, _, wd in wd_names(prefs, record)]
-        folders = tuple(Folder("mailbox", wd) for wd in names if not (ROOT_INBOX.fullmatch(wd) or _WILDCARD.search(wd)))
+        folders = tuple(Folder("mailbox", folder) for folder in map(wd_folder, names) if folder is not None)
         folders += tuple(Folder("sent", mailbox) for _, mailbox in copies_to(prefs, name))
         subscribed_only = not names  # no hierarchy shown: only the Subscribed list
     else:

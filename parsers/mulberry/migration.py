@@ -18,13 +18,13 @@ from migrate.model import Endpoint
 from migrate.model import Note
 from migrate.model import new_values
 from parsers.mulberry.accounts import ROOT
-from parsers.mulberry.accounts import ROOT_INBOX
 from parsers.mulberry.accounts import TLS_TOKEN
 from parsers.mulberry.accounts import copies_to
 from parsers.mulberry.accounts import default_port
 from parsers.mulberry.accounts import display
 from parsers.mulberry.accounts import name_of
 from parsers.mulberry.accounts import replacement
+from parsers.mulberry.accounts import wd_folder
 from parsers.mulberry.accounts import wd_names
 from parsers.mulberry.layout import CWD
 from parsers.mulberry.layout import LOGON
@@ -116,9 +116,8 @@ def folders(prefs: PrefsFile, record: Record, changes: list[Change]) -> list[Edi
     delimiter = record.specific_atom(0)
     if "host" in values and delimiter is not None and prefs.text(delimiter):
         edits.append(Edit(delimiter, delimiter + 1, '""'))  # Mulberry asks the new server for it (CMboxProtocol::Logon)
-    moved = any(c.field.startswith("incoming.") for c in changes)
     shown = wd_names(prefs, record)
-    targets = {name: _target(name, renames, moved) for _, _, name in shown}
+    targets = {name: renames.get(wd_folder(name) or "") for _, _, name in shown}
     kept = {name for name, new in targets.items() if new is None}
     for wd, at, name in shown:
         new = targets[name]
@@ -136,13 +135,6 @@ def folders(prefs: PrefsFile, record: Record, changes: list[Change]) -> list[Edi
         if mailbox in renames:
             edits.append(Edit(at, at + 1, quote(f"{name}:{renames[mailbox]}")))
     return edits
-
-
-def _target(name: str, renames: dict[str, str], moved: bool) -> Optional[str]:
-    """A hierarchy's new name: the old INBOX is the new top level once the account moves; else a renamed folder's."""
-    if moved and ROOT_INBOX.fullmatch(name):
-        return "*" if name.endswith("*") else ROOT
-    return renames.get(name)
 
 
 def imap_for_pop(prefs: PrefsFile, record: Record, account: Account, changes: list[Change]) -> str:

@@ -170,6 +170,27 @@ def test_no_saved_password_is_ever_shown(tmp_path: Path, monkeypatch: pytest.Mon
     assert not any(secret in said for secret in SECRETS)
 
 
+@pytest.mark.parametrize(("account", "migrated"), [
+    # compliant but for the old server's INBOX hierarchy: only that changes
+    ('((a IMAP staff-mail.lboro.ac.uk true (("Plain Text" ab@lboro.ac.uk "" true false)) ("" false false) SSLv3 false "" )'
+     '(/ true ((INBOX. true false)(Lists/ true false)) false false false false false ""))',
+     '((a IMAP staff-mail.lboro.ac.uk true (("Plain Text" ab@lboro.ac.uk "" true false)) ("" false false) SSLv3 false "" )'
+     '(/ true (("%" true false)(Lists/ true false)) false false false false false ""))'),
+    # written by Mulberry 2.0, before TLS: the TLS choice is added after the cwd; STARTTLS pinned to TLS 1.0 is let negotiate
+    ('((a IMAP imap.lboro.ac.uk false (("Plain Text" ab "" true false)) ("" false false))(. true ((INBOX. true false)) false'
+     ' false false false false ""))',
+     '((a IMAP staff-mail.lboro.ac.uk false (("Plain Text" ab@lboro.ac.uk "" true false)) ("" false false) SSLv3)'
+     '("" true (("%" true false)) false false false false false ""))'),
+    ('((a SMTP smtp.lboro.ac.uk:587 false (("Plain Text" ab "" true false)) ("" false false) TLSv1 false "" x)())',
+     '((a SMTP staff-mail.lboro.ac.uk:587 false (("Plain Text" ab@lboro.ac.uk "" true false)) ("" false false)'
+     ' TLSv1SSLHello false "" x)())'),
+])
+def test_accounts_change_atom_by_atom(account: str, migrated: str) -> None:
+    key = "SMTP Accounts v2_0" if " SMTP " in account else "Mail Accounts v2"
+    before = f"Preferences.Accounts.{key}=({account})\n".encode()
+    assert plan(before).only.after.to_bytes() == f"Preferences.Accounts.{key}=({migrated})\n".encode()
+
+
 # ---------------------------------------------------------------------------------------------------- finding files
 
 def test_a_walk_finds_mulberry_preferences_and_passes_over_other_mbp_files(tmp_path: Path) -> None:
