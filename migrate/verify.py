@@ -113,6 +113,8 @@ def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Setting
             name = folder.name
             if folder.separator and separator and folder.separator != separator:
                 name = name.replace(folder.separator, separator)
+            if separator and len(name) > len(separator) and name.endswith(separator):
+                name = name[: -len(separator)]  # a hierarchy named by its prefix (Mulberry's ``Lists/``): the folder
             found = name.upper() == "INBOX" or name in names
             checks.append(Check(f"folder {name!r} ({folder.role})", found, "" if found else "not on the server"))
         imap.logout()

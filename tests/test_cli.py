@@ -20,6 +20,7 @@ from parsers.eudora import EudoraParser
 from parsers.fetchmail import FetchmailParser
 from parsers.fetchmail.strings import value
 from parsers.msmtp.lexer import unquoted
+from parsers.mulberry import MulberryParser
 from tests.conftest import SAMPLES
 from tests.conftest import sample_files
 from tests.journals import recorded_words
@@ -62,6 +63,9 @@ def sample_passwords() -> set[str]:
     eudora = EudoraParser()
     for sample in (SAMPLES / "eudora").rglob("*.[Ii][Nn][Ii]"):
         found |= {token.text for token in eudora.parse_bytes(sample.read_bytes(), str(sample)).tokens if token.secret}
+    mulberry = MulberryParser()
+    for sample in sample_files("mulberry"):
+        found |= {token.text for token in mulberry.parse_bytes(sample.read_bytes(), str(sample)).tokens if token.secret}
     return found
 
 
@@ -72,7 +76,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "62 setups: 56 to change, 6 unchanged" in out
+    assert "66 setups: 59 to change, 7 unchanged" in out
     assert "account lboro (line 6): to replace by hand" in out  # mpop's: it reads only POP
     assert ", 4 to replace by hand (their program reads only POP)," in out
 

@@ -2,7 +2,7 @@
 no traceback, nothing written for them, and the rest of the run done.
 
 The corpus is ``tests/hostile/<case>/`` (each a home); the cases too big to keep in the
-repository (10 MB lines, a 9 MB registry value, XML nested 100 000 deep), the one naming an absolute path
+repository (10 MB lines, a 9 MB registry value, XML and Mulberry lists nested 100 000 deep), the one naming an absolute path
 and the registry hives (written by ``tests/hives.py``, not kept as opaque bytes) are made here.
 """
 from __future__ import annotations
@@ -35,6 +35,8 @@ FAILS = {
     "msmtp-nul": ".msmtprc:2:13", "msmtp-long-line": ".msmtprc:2:1", "msmtp-undefined-parent": ".msmtprc:2:9",
     "mpop-bom": ".mpoprc:1:1", "mpop-setting-first": ".config/mpop/config:2:1", "msmtp-ten-megabyte-line": ".msmtprc:3:1",
     "eudora-nul": "Application Data/Qualcomm/Eudora/Eudora.ini:3:24", "eudora-utf16be": "EUDORA.INI:1:1",
+    "mulberry-unbalanced": ".mulberry/preferences.mbp:2:40", "mulberry-unterminated-string": ".mulberry/preferences.mbp:1:117",
+    "mulberry-unknown-layout": ".mulberry/preferences.mbp:1:40", "mulberry-deep-unclosed": ".mulberry/preferences.mbp:1:100038",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -61,6 +63,10 @@ def generated(homes: Path) -> None:
         '<?xml version="1.0"?>\n<gconf>\n\t<entry name="accounts" mtime="1" type="list" ltype="string">\n'
         '\t\t<li type="string">\n\t\t\t<stringvalue>&lt;?xml version="1.0"?&gt;&lt;account name="x" uid="1"&gt;'
         + "&lt;a&gt;" * 100_000 + "&lt;/a&gt;" * 100_000 + "&lt;/account&gt;</stringvalue>\n\t\t</li>\n\t</entry>\n</gconf>\n")
+    deep = '(((s SMTP smtp.lboro.ac.uk false ((None)) ("" false false) NoTLS false "" ' + "(" * 100_000 + ")" * 100_000
+    for case, line in (("deep-unclosed", "Mail Accounts v2=" + "(" * 100_000), ("deep", f"SMTP Accounts v2_0={deep})()))")):
+        (homes / f"mulberry-{case}" / ".mulberry").mkdir(parents=True)  # the second is read, and migrated
+        (homes / f"mulberry-{case}" / ".mulberry" / "preferences.mbp").write_text(f"Preferences.Accounts.{line}\n")
     hive = empty_hive()
     huge = checksummed(hive[:40] + struct.pack("<I", 0xFFFFF000) + hive[44:])  # its bins said to be 4 GiB
     for case, data in (("truncated", hive[:6000]), ("wrong-magic", b"hbin" + hive[4:]), ("huge", huge)):
@@ -100,3 +106,4 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
     assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
     assert BIG.encode() in after["ten-megabyte-lines/Eudora.ini"] and b"UsesIMAP=1\r\n" in after["ten-megabyte-lines/Eudora.ini"]
+    assert b"staff-mail" in after["mulberry-deep/.mulberry/preferences.mbp"]  # nested 100 000 deep, read and migrated

@@ -198,6 +198,7 @@ CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", 
 # (msmtp's XDG sample keeps STARTTLS on port 25, which the policy accepts and this local service does not serve)
 CLIENT_SAMPLES += [SAMPLES / "msmtp" / name for name in ("legacy-plain.msmtprc", "inheritance.msmtprc", "msmtp12.msmtprc")]
 CLIENT_SAMPLES += [SAMPLES / "eudora" / name for name in ("pop-legacy", "imap-inbox-folders", "mixed-foreign", "latin1-crlf")]
+CLIENT_SAMPLES += [SAMPLES / "mulberry" / name for name in ("legacy-pop.mbp", "imap-kerberos.mbp", "mixed-foreign.mbp")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
