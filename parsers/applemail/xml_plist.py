@@ -356,5 +356,4 @@ def _aligned(root: _Node, value: object, tokens: list[Token], text: str, path: s
     return elements
 
 
-def _error(path: str, text: str, at: int, message: str) -> ParseError:
-    return ParseError(path, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1, message)
+_error = ParseError.in_text
