@@ -124,14 +124,12 @@ class XmlPlist(FileDocument):
                     following = next((k for k in order[index:] if k in old), None)
                     groups.setdefault(following, []).append(key)
             for following, keys in groups.items():
-                text = "".join(entry + f"<key>{render.escaped(k)}</key>" + between
-                               + self._element(values[k], entry, path) for k in keys)
+                texts = [f"<key>{render.escaped(k)}</key>{between}{self._element(values[k], entry, path)}" for k in keys]
                 if following is None:
-                    at = self.elements[path + (list(old)[-1],)].end
-                else:
+                    edits.append(self._at_end(path, texts, entry, self.elements[path + (list(old)[-1],)].end))
+                else:  # before the next key, after its indentation: whole lines added
                     at = self.elements[path + (following,)].key
-                    at -= 1 if entry and self.tokens[at - 1].kind == "WS" else 0  # type: ignore[operator]
-                edits.append(Edit(at, at, text))
+                    edits.append(Edit(at, at, "".join(text + entry for text in texts)))  # type: ignore[arg-type]
         return edits
 
     def _appends(self, ops: list[Op]) -> list[Edit]:
@@ -146,10 +144,19 @@ class XmlPlist(FileDocument):
             if not old:
                 edits.append(self._replaced_container(path, items))
                 continue
-            first, last = self.elements[path + (0,)], self.elements[path + (len(old) - 1,)]
-            blank = self._blank_before(first.start)
-            edits.append(Edit(last.end, last.end, "".join(blank + self._element(item, blank, path) for item in items)))
+            blank = self._blank_before(self.elements[path + (0,)].start)
+            last = self.elements[path + (len(old) - 1,)]
+            edits.append(self._at_end(path, [self._element(item, blank, path) for item in items], blank, last.end))
         return edits
+
+    def _at_end(self, container: Path, texts: list[str], blank: str, after: int) -> Edit:
+        """``texts`` as the last items of a container, each after ``blank`` as its items are, after its last one.
+
+        The edit spans what stands between that item and the end tag, written again as it is: a diff
+        then compares the lines around both, and shows whole lines added, as difflib does.
+        """
+        close = self.elements[container].end - 1
+        return Edit(after, close, "".join(blank + text for text in texts) + self.render_range(after, close))
 
     def _replaced_container(self, path: Path, value: object) -> Edit:
         """An empty ``<dict/>`` or ``<array/>`` that gets items: written anew, one level in from its own line."""
@@ -159,11 +166,10 @@ class XmlPlist(FileDocument):
 
     def _element(self, value: object, blank: str, container: Path) -> str:
         """``value`` as an element placed after ``blank``, its inner lines indented as the file indents."""
-        newline, indent = blank[: blank.rfind("\n") + 1] or "\n", blank[blank.rfind("\n") + 1:]
-        outer = self._blank_before(self.elements[container].start) if container in self.elements else ""
-        outer = outer[outer.rfind("\n") + 1:]
+        newline, indent = _split(blank)
+        outer = _split(self._blank_before(self.elements[container].start))[1] if container in self.elements else ""
         unit = indent[len(outer):] if indent.startswith(outer) and len(indent) > len(outer) else "\t"
-        return (newline + indent).join(render.lines(value, unit))
+        return ((newline or "\n") + indent).join(render.lines(value, unit))
 
     def _blank_before(self, index: Optional[int]) -> str:
         return self.tokens[index - 1].text if index and self.tokens[index - 1].kind == "WS" else ""
@@ -354,6 +360,12 @@ def _aligned(root: _Node, value: object, tokens: list[Token], text: str, path: s
             for index, child in enumerate(node.children):
                 pending.append((where + (index,), child, None, item[index]))  # type: ignore[index]
     return elements
+
+
+def _split(blank: str) -> tuple[str, str]:
+    """Blanks before an element: up to the end of its last line ending, and its indentation."""
+    cut = max(blank.rfind("\n"), blank.rfind("\r")) + 1
+    return blank[:cut], blank[cut:]
 
 
 _error = ParseError.in_text
