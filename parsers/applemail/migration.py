@@ -84,8 +84,8 @@ def migrated(setup: MailSetup, accounts: list[Account], changes: list[Change]) -
         if old in renamed:
             ops.append(Put(found.path, "SMTPIdentifier", renamed[old]))
     if ops:
-        notes.append(Note(SETUP, "applemail", "quit Mail before apply (on the Mac: mailmigrate cannot see it from here):"
-                                              " Mail writes this file back when it quits"))
+        notes.append(Note(SETUP, "applemail", "quit Mail before apply: it writes this file back when it quits (a Mail"
+                                              " running on another machine, the Mac, cannot be seen from here)"))
     return ops, list(dict.fromkeys(notes))
 
 
@@ -163,8 +163,9 @@ def _replace_pop(setup: MailSetup, pop: MailDict, account: Account, changes: lis
     kept = f"the POP account stays{f', renamed {name + RETIRED!r}' if name and not name.endswith(RETIRED) else ''}," \
            f" with its mail in {pop.text('AccountPath')}: old POP mail, retire it once its mail is moved" \
            " (drag its mailboxes to the new account, or to On My Mac, then remove it in Mail's Accounts preferences)"
-    holder = after.setdefault((host.lower(), user), f"the IMAP account added for {account.key}")
-    if holder != f"the IMAP account added for {account.key}":
+    added = f"the IMAP account added for {account.key}"
+    holder = after.setdefault((host.lower(), user), added)
+    if holder != added:
         notes.append(Note(account.key, "applemail", f"{holder} already reads {user} on {host}; {kept}"))
         return ops
     security, port = str(values.get("security", reading.security)), int(str(values.get("port", reading.port)))
@@ -196,7 +197,8 @@ def _replace_pop(setup: MailSetup, pop: MailDict, account: Account, changes: lis
 
 def _account_path(setup: MailSetup, pop: MailDict, user: str, host: str) -> str:
     """``IMAP-user@host`` beside the POP account's folder, as Mail names an IMAP account's folder."""
-    folder = PurePosixPath(pop.text("AccountPath") or "~/Library/Mail/POP").parent
+    path = pop.text("AccountPath")
+    folder = PurePosixPath(path).parent if path else PurePosixPath(setup.mail_folder)
     taken = {found.text("AccountPath") for found in setup.incoming + setup.retired}
     path, number = str(folder / f"IMAP-{user}@{host}"), 1
     while path in taken:

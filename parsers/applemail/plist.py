@@ -8,7 +8,7 @@ from parsers.applemail.binary_plist import MAGIC
 from parsers.applemail.binary_plist import BinaryPlist
 from parsers.applemail.binary_plist import parse_binary
 from parsers.applemail.xml_plist import XmlPlist
-from parsers.applemail.xml_plist import parse_xml
+from parsers.applemail.xml_reader import parse_xml
 
 #: Larger files are refused: Mail's settings are kilobytes, a few megabytes at most.
 MAX_SIZE = 64 << 20

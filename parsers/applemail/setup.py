@@ -49,12 +49,22 @@ class MailSetup:
         used = set(map(id, found.values()))
         return {**found, **{smtp.key: smtp for smtp in self.outgoing if id(smtp) not in used}}
 
+    @property
+    def lion(self) -> bool:
+        """A file of Mail 5-8 (``~/Library/Mail/V2``), rather than of Mail 2-4."""
+        return "V2" in PurePath(self.plist.path).parts
+
+    @property
+    def mail_folder(self) -> str:
+        """Where Mail keeps its accounts' folders."""
+        return "~/Library/Mail/V2" if self.lion else "~/Library/Mail"
+
     @functools.cached_property
     def string_ports(self) -> bool:
         """Whether a port this file does not have yet is written as a string (10.4-10.6) or a number (Lion's V2 files)."""
         ports = [found.info["PortNumber"] for array in ("MailAccounts", "DeliveryAccounts")
                  for found in mail.account_dicts(self.plist.value, array) if "PortNumber" in found.info]
-        return isinstance(ports[0], str) if ports else "V2" not in PurePath(self.plist.path).parts
+        return isinstance(ports[0], str) if ports else not self.lion
 
     def accounts(self) -> list[Account]:
         found = [mail.account(reading, self.senders.get(reading.key), self.plist.line(reading.path))

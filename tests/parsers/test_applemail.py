@@ -2,7 +2,6 @@
 libplist's own reader), POP accounts replaced but kept with their mail, identifiers that follow, and the CLI around it."""
 from __future__ import annotations
 
-import os
 import plistlib
 import shutil
 import subprocess
@@ -333,3 +332,11 @@ def test_generated_setups_migrate_to_what_mail_needs_and_a_second_pass_changes_n
         assert account["Hostname"] == POLICY.incoming.host and port(account, (143, 993)) in POLICY.incoming.accept
     again = plan(after_bytes, user="ccano")
     assert not again.changed and again.only.before.to_bytes() == after_bytes
+
+
+def test_in_lions_file_a_pop_account_without_a_folder_gets_one_in_v2_and_numbers_stay_numbers() -> None:
+    pop = {"AccountType": "POPAccount", "Hostname": "pop.lboro.ac.uk", "Username": "ccano", "uniqueId": "P-1"}
+    result = plan(mail_file([pop], []), "/h/Library/Mail/V2/MailData/Accounts.plist")
+    added = plistlib.loads(result.only.after.to_bytes())["MailAccounts"][1]
+    assert (added["AccountPath"], added["PortNumber"], added["SSLEnabled"]) == (
+        "~/Library/Mail/V2/IMAP-ccano@lboro.ac.uk@staff-mail.lboro.ac.uk", 993, "YES")

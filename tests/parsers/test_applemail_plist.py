@@ -21,7 +21,7 @@ from parsers.applemail.values import is_yes
 from parsers.applemail.values import int_value
 from parsers.applemail.values import like
 from parsers.applemail.values import same
-from parsers.applemail.xml_plist import parse_xml
+from parsers.applemail.xml_reader import parse_xml
 from tests.plists import KEY
 from tests.plists import bplist
 
