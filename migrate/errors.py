@@ -16,6 +16,11 @@ class ParseError(MigrateError, ValueError):
         self.col = col
         self.message = message
 
+    @classmethod
+    def in_text(cls, path: str, text: str, offset: int, message: str) -> ParseError:
+        """Located at ``offset`` of ``text``: its line and column, counted from 1 (lines end at LF)."""
+        return cls(path, text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset), message)
+
 
 class PolicyError(MigrateError):
     """A policy file that is missing, malformed or fails validation."""

@@ -2,8 +2,9 @@
 no traceback, nothing written for them, and the rest of the run done.
 
 The corpus is ``tests/hostile/<case>/`` (each a home); the cases too big to keep in the
-repository (10 MB lines, a 9 MB registry value, XML and Mulberry lists nested 100 000 deep), the one naming an absolute path
-and the registry hives (written by ``tests/hives.py``, not kept as opaque bytes) are made here.
+repository (10 MB lines, a 9 MB registry value, XML and Mulberry lists nested 100 000 deep), the one naming an
+absolute path, the registry hives (written by ``tests/hives.py``, not kept as opaque bytes) and the crafted binary
+property lists (``tests/plists.py``) are made here.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pathlib import Path
 from tests.hives import checksummed
 from tests.hives import empty_hive
 from tests.perf.homes import make_homes
+from tests.plists import KEY
+from tests.plists import bplist
 from tests.test_crash import contents as files
 
 CORPUS = Path(__file__).resolve().parent / "hostile"
@@ -37,6 +40,12 @@ FAILS = {
     "eudora-nul": "Application Data/Qualcomm/Eudora/Eudora.ini:3:24", "eudora-utf16be": "EUDORA.INI:1:1",
     "mulberry-unbalanced": ".mulberry/preferences.mbp:2:40", "mulberry-unterminated-string": ".mulberry/preferences.mbp:1:117",
     "mulberry-unknown-layout": ".mulberry/preferences.mbp:1:40", "mulberry-deep-unclosed": ".mulberry/preferences.mbp:1:100038",
+    "applemail-truncated-binary": "Library/Preferences/com.apple.mail.plist",
+    "applemail-unclosed-xml": "Library/Mail/V2/MailData/Accounts.plist:24:18",
+    "applemail-billion-laughs": "Library/Preferences/com.apple.mail.plist:2:1",
+    "applemail-external-entity": "Library/Preferences/com.apple.mail.plist:9:12",
+    "applemail-binary-cycle": "Library/Preferences/com.apple.mail.plist",
+    "applemail-binary-laughs": "Library/Preferences/com.apple.mail.plist",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -72,6 +81,11 @@ def generated(homes: Path) -> None:
     for case, data in (("truncated", hive[:6000]), ("wrong-magic", b"hbin" + hive[4:]), ("huge", huge)):
         (homes / f"windows-hive-{case}").mkdir()
         (homes / f"windows-hive-{case}" / "NTUSER.DAT").write_bytes(data)
+    for case, objects in (("cycle", [b"\xd1\x01\x02", KEY, b"\xa1\x02"]),  # an array inside itself
+                          ("laughs", [b"\xd1\x01\x02", KEY] + [bytes([0xA2, i + 1, i + 1]) for i in range(2, 60)] + [b"\xa0"])):
+        preferences = homes / f"applemail-binary-{case}" / "Library" / "Preferences"  # "laughs": 2**58 arrays, shared
+        preferences.mkdir(parents=True)
+        (preferences / "com.apple.mail.plist").write_bytes(bplist(objects))
     absolute = homes / "thunderbird-profile-absolute" / ".thunderbird"
     absolute.mkdir(parents=True)
     (absolute / "profiles.ini").write_text(

@@ -153,3 +153,24 @@ def test_eudora_ini_second_pass_changes_nothing(path: Path, policy) -> None:
     again = _eudora_plan(path, policy, path.with_name(path.name + ".expected").read_bytes())
     assert not again.changed
     assert again.changes == [] or all(c.field.endswith(".password") for c in again.changes)
+
+#: Apple Mail's settings files, each with its migrated form beside it (``.expected``, in the same format).
+APPLE_MAIL = sorted(p for p in (SAMPLES / "apple-mail").rglob("*.plist"))
+
+
+def _apple_mail_plan(path: Path, policy, data: bytes):
+    from parsers.applemail import AppleMailParser
+    return plan_setup({str(path): data}.get, AppleMailParser(), policy, str(path), "nobody")
+
+
+@pytest.mark.parametrize("path", APPLE_MAIL, ids=lambda p: p.relative_to(SAMPLES / "apple-mail").parts[0])
+def test_apple_mail_sample_round_trips_and_migrates_to_expected(path: Path, policy) -> None:
+    plan = _apple_mail_plan(path, policy, path.read_bytes())
+    assert plan.only.before.to_bytes() == path.read_bytes()
+    assert plan.only.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
+
+
+@pytest.mark.parametrize("path", APPLE_MAIL, ids=lambda p: p.relative_to(SAMPLES / "apple-mail").parts[0])
+def test_apple_mail_sample_second_pass_changes_nothing(path: Path, policy) -> None:
+    again = _apple_mail_plan(path, policy, path.with_name(path.name + ".expected").read_bytes())
+    assert not again.changed and again.changes == []

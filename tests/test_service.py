@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
+import plistlib
 import re
 import shutil
 import subprocess
@@ -199,6 +200,8 @@ CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", 
 CLIENT_SAMPLES += [SAMPLES / "msmtp" / name for name in ("legacy-plain.msmtprc", "inheritance.msmtprc", "msmtp12.msmtprc")]
 CLIENT_SAMPLES += [SAMPLES / "eudora" / name for name in ("pop-legacy", "imap-inbox-folders", "mixed-foreign", "latin1-crlf")]
 CLIENT_SAMPLES += [SAMPLES / "mulberry" / name for name in ("legacy-pop.mbp", "imap-kerberos.mbp", "mixed-foreign.mbp")]
+CLIENT_SAMPLES += [SAMPLES / "apple-mail" / name for name in ("tiger-pop", "leopard-imap", "lion-mixed", "snow-leopard-pops")]
+_UNIVERSITY_HOST = re.compile(r"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", re.ASCII)
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
@@ -212,8 +215,19 @@ def on_the_service(sample: Path, tmp_path: Path) -> Path:
         shutil.copy2(sample, copy)
     for path in [copy] if copy.is_file() else [p for p in copy.rglob("*") if p.is_file() and not p.is_symlink()]:
         data = path.read_bytes()
-        path.write_bytes(re.sub(rb"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", NEW_ADDRESS.encode(), data))
+        if data.startswith(b"bplist00"):  # a binary property list: its offsets would no longer fit, so in its values
+            path.write_bytes(plistlib.dumps(_on_the_service(plistlib.loads(data)), fmt=plistlib.FMT_BINARY, sort_keys=False))
+        else:
+            path.write_bytes(_UNIVERSITY_HOST.sub(NEW_ADDRESS, data.decode("latin-1")).encode("latin-1"))
     return copy
+
+
+def _on_the_service(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _on_the_service(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_on_the_service(item) for item in value]
+    return _UNIVERSITY_HOST.sub(NEW_ADDRESS, value) if isinstance(value, str) else value
 
 
 @pytest.mark.parametrize("sample", CLIENT_SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -141,7 +141,7 @@ def parse_gconf(data: bytes, path: str) -> GconfFile:
     undecodable = _NOT_UTF8.search(text)
     if undecodable:  # libxml2, which GConf reads with, refuses the whole file
         at = undecodable.start()
-        raise ParseError(path, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at), "not UTF-8, as GConf XML must be")
+        raise ParseError.in_text(path, text, at, "not UTF-8, as GConf XML must be")
     start, end = _accounts_span(text)
     tokens: list[Token] = []
     accounts: list[GconfAccount] = []

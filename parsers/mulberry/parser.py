@@ -18,7 +18,7 @@ from migrate.model import new_values
 from migrate.plugins import Parser
 from migrate.plugins import Read
 from migrate.plugins import read_required
-from parsers.evolution.processes import RunningPrograms
+from migrate.processes import RunningPrograms
 from parsers.mulberry import MAILMIGRATE_PATTERNS
 from parsers.mulberry import accounts as neutral
 from parsers.mulberry.migration import after

@@ -162,8 +162,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _error(path: str, text: str, at: int, message: str) -> ParseError:
-    return ParseError(path, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1, message)
+_error = ParseError.in_text
 
 
 def values(account: AccountFile) -> dict[str, RegValue]:
