@@ -32,6 +32,8 @@ FAILS = {
     "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
     "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
     "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
+    "mbsync-unterminated-quote": ".mbsyncrc:4:6", "offlineimap-duplicate-option": ".offlineimaprc:5:1",
+    "offlineimap-bad-interpolation": ".config/offlineimap/config:4:1", "getmail-text-before-section": ".getmail/getmailrc:1:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -43,6 +45,11 @@ def generated(homes: Path) -> None:
     (lines / ".fetchmailrc").write_text(f"# {BIG}\npoll pop.lboro.ac.uk proto pop3 user ccano pass x\n")
     (lines / ".muttrc").write_text(f"set folder=imaps://ccano@imap.lboro.ac.uk/\n# {BIG}\n")
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
+    (lines / ".mbsyncrc").write_text(f"# {BIG}\nIMAPAccount u\nHost imap.lboro.ac.uk\nUser ccano\n")
+    (lines / ".offlineimaprc").write_text(f"[Repository r]\ntype = IMAP\nremotehost = imap.lboro.ac.uk\nnametrans = {BIG}\n")
+    (lines / ".getmail").mkdir()
+    (lines / ".getmail" / "getmailrc").write_text(f"[retriever]\ntype = SimplePOP3Retriever\nserver = pop.lboro.ac.uk\n"
+                                                  f"username = ccano\n# {BIG}\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
     huge = homes / "windows-huge-value"
@@ -92,4 +99,5 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
             assert after[name] == data, name
     assert all(after[name] != data for name, data in before.items()
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
-    assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
+    for name in (".fetchmailrc", ".mbsyncrc", ".offlineimaprc", ".getmail/getmailrc"):
+        assert BIG in after[f"ten-megabyte-lines/{name}"].decode() and b"staff-mail" in after[f"ten-megabyte-lines/{name}"]

@@ -4,9 +4,10 @@ Usage: python3 offlineimap-oracle.py CONFIG FOLDER...  (HOME is a scratch folder
 metadata folders there).  For every [Account NAME] it builds the remote repository the way offlineimap
 does (Repository(account, 'remote'), which also sets up its IMAPServer without connecting) and prints,
 as JSON, what offlineimap will use: host, port, SSL, STARTTLS, user, authentication mechanisms, CA file,
-fingerprints, reference, subscribedonly, the password (only whether there is one), and what its
+fingerprints, reference, subscribedonly, the password (its SHA-256 only), and what its
 folderfilter and nametrans make of each FOLDER.
 """
+import hashlib
 import json
 import sys
 
@@ -41,6 +42,11 @@ class Account:
         return self.config.getdefault("Account " + self.name, option, default)
 
 
+def _digest(password):
+    """Whether two readings found the same password, never the password itself."""
+    return None if password is None else hashlib.sha256(password.encode()).hexdigest()
+
+
 def report(repository, folders):
     server = repository.imapserver
     return {
@@ -49,7 +55,7 @@ def report(repository, folders):
         "auth_mechanisms": repository.get_auth_mechanisms(), "sslcacertfile": server.sslcacertfile,
         "fingerprints": server.fingerprint, "ssl_version": server.sslversion, "reference": server.reference,
         "subscribedonly": repository.getconfboolean("subscribedonly", False),
-        "password": repository.getconf("remotepass", None) is not None,
+        "password": _digest(repository.getconf("remotepass", None)),
         "folderfilter": {name: bool(repository.folderfilter(name)) for name in folders},
         "nametrans": {name: repository.nametrans(name) for name in folders},
         "tunnel": server.preauth_tunnel or server.transport_tunnel,
