@@ -29,6 +29,7 @@ LEGACY_SSL = frozenset({"useimaps", "requiressl", "usesslv2", "usesslv3", "usetl
 #: Channel lines naming a side: 1.4's Far/Near, and the Master/Slave of earlier versions (kept as written).
 SIDES = frozenset({"far", "near", "master", "slave"})
 PLAIN_MECHANISMS = frozenset({"PLAIN", "LOGIN", "*"})
+TLS_VERSIONS = ("tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3")
 _URL = re.compile(r"(?i)(imaps?:)?(//)?")
 _TRUE = frozenset({"yes", "true", "on", "1"})
 
@@ -146,17 +147,29 @@ def _security(server: Server, prefix: str, tunnel: bool) -> str:
 
 
 def _outdated(server: Server, security: str) -> bool:
-    """Whether the connection is pinned to TLS versions older than 1.2, which the service refuses.
+    """Whether the connection is pinned to TLS versions older than 1.2, which the service refuses."""
+    return security != "none" and not tls_versions(server) & {"tlsv1.2", "tlsv1.3"}
 
-    With the 1.0/1.1 keywords, isync up to 1.4 enables TLS 1.0 and only the later versions asked for.
-    """
+
+def tls_versions(server: Server) -> set[str]:
+    """The TLS versions mbsync (1.4) can use: those enabled, from the lowest up to the first one left out
+    (OpenSSL takes no range with a hole in it).  With the 1.0/1.1 keywords TLS 1.0 is on unless switched
+    off, and the later versions are off unless switched on."""
     section = server.section
-    if security == "none":
-        return False
     if server.legacy:
-        return not any(flag(section.get(keyword)) for keyword in ("UseTLSv1.2", "UseTLSv1.3"))
-    versions = section.get("SSLVersions") or section.get("SSLVersion")
-    return versions is not None and not {a.value.lower() for a in versions.args[1:]} & {"tlsv1.2", "tlsv1.3"}
+        enabled = {version for version, on in (
+            ("tlsv1", flag(section.get("UseTLSv1")) is not False), ("tlsv1.1", flag(section.get("UseTLSv1.1"))),
+            ("tlsv1.2", flag(section.get("UseTLSv1.2"))), ("tlsv1.3", flag(section.get("UseTLSv1.3")))) if on}
+    else:
+        versions = section.get("SSLVersions") or section.get("SSLVersion")
+        enabled = {a.value.lower() for a in versions.args[1:]} if versions is not None else set(TLS_VERSIONS)
+    usable: set[str] = set()
+    for version in TLS_VERSIONS:
+        if version in enabled:
+            usable.add(version)
+        elif usable:
+            break
+    return usable
 
 
 def _auth(section: Section) -> str:

@@ -14,6 +14,7 @@ from parsers.mbsync.accounts import Server
 from parsers.mbsync.accounts import flag
 from parsers.mbsync.accounts import host_of
 from parsers.mbsync.accounts import side_spec
+from parsers.mbsync.accounts import tls_versions
 from parsers.mbsync.config import Arg
 from parsers.mbsync.config import Line
 from parsers.mbsync.config import MbsyncConfig
@@ -90,7 +91,7 @@ def migrate(rewrite: Rewrite, server: Server, account: Account, changes: list[Ch
         security = str(values.get("security", account.incoming.security))
         port = int(str(values.get("port", account.incoming.port)))
         if server.legacy:
-            _legacy_security(rewrite, section, account.incoming.security, security, notes, account.key)
+            _legacy_security(rewrite, server, account.incoming.security, security, notes, account.key)
         else:
             _security(rewrite, section, account.incoming, security, notes, account.key)
         _port(rewrite, section, security, port)
@@ -148,18 +149,22 @@ def _security(rewrite: Rewrite, section: Section, current: Endpoint, security: s
                                              " service takes); mbsync's default allows them"))
 
 
-def _legacy_security(rewrite: Rewrite, section: Section, current: Optional[str], security: str, notes: list[Note],
+def _legacy_security(rewrite: Rewrite, server: Server, current: Optional[str], security: str, notes: list[Note],
                      key: str) -> None:
     """isync 1.0/1.1 keywords, kept (SSLType may not be mixed with them): UseIMAPS, RequireSSL, UseTLSv1.2."""
+    section, outdated = server.section, not tls_versions(server) & {"tlsv1.2", "tlsv1.3"}
     if security != current:
         if security == "ssl" or flag(section.get("UseIMAPS")):
             rewrite.set(section, "UseIMAPS", "yes" if security == "ssl" else "no")
         if flag(section.get("RequireSSL")) is False:
             rewrite.set(section, "RequireSSL", "yes")
-    if security != "none" and not flag(section.get("UseTLSv1.2")) and not flag(section.get("UseTLSv1.3")):
+    if security != "none" and outdated:
+        if flag(section.get("UseTLSv1")) is not False and not flag(section.get("UseTLSv1.1")):
+            rewrite.set(section, "UseTLSv1", "no")  # else TLS 1.0 and 1.2 without 1.1: OpenSSL would use 1.0 alone
         rewrite.set(section, "UseTLSv1.2", "yes")
-        notes.append(Note(key, "mbsync", "UseTLSv1.2 yes: with the old SSL keywords isync enables TLS 1.0 only,"
-                                         " which the service refuses (isync 1.0 does not know it: use 1.1 or later)"))
+        notes.append(Note(key, "mbsync", "TLS 1.2 switched on (UseTLSv1.2): with the old SSL keywords isync enables"
+                                         " TLS 1.0 only, which the service refuses (isync 1.0 does not know the"
+                                         " keyword: use 1.1 or later)"))
 
 
 def _port(rewrite: Rewrite, section: Section, security: str, port: int) -> None:

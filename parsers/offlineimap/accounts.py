@@ -87,7 +87,7 @@ def endpoint_of(ini: IniFile, section: str) -> Endpoint:
     port = literal(ini, section, "remoteporteval") if ini.option(section, "remoteporteval", True) else None
     if not isinstance(port, int):
         text = (value(ini, section, "remoteport") or "").strip()
-        port = int(text) if text.isdigit() else None if ssl is None else 993 if ssl else 143
+        port = int(text) if text.isdigit() else 993 if ssl else 143  # ssl unknown: 6.x's reading, no TLS on 143
     mechanisms = [m.strip().upper() for m in (value(ini, section, "auth_mechanisms") or "").split(",") if m.strip()]
     return Endpoint(
         protocol="imap", host=host.lower() if host else None, port=port, security=security,

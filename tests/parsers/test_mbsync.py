@@ -116,10 +116,10 @@ def test_missing_settings_are_added_after_the_sections_last_line() -> None:
                               "# the end\n\nChannel c\nFar :uni-store:\n")
 
 
-def test_old_keywords_stay_old_and_get_tls_1_2() -> None:
+def test_old_keywords_stay_old_and_get_tls_1_2_without_a_hole_below_it() -> None:
     text = "IMAPAccount uni\nHost imap.lboro.ac.uk\nUser ccano\nRequireSSL no\nPort 143\n"
     assert migrated(text) == ("IMAPAccount uni\nHost staff-mail.lboro.ac.uk\nUser ccano@lboro.ac.uk\nRequireSSL yes\n"
-                              "Port 993\nUseIMAPS yes\nUseTLSv1.2 yes\n")
+                              "Port 993\nUseIMAPS yes\nUseTLSv1 no\nUseTLSv1.2 yes\n")
 
 
 def test_starttls_on_143_is_kept() -> None:
