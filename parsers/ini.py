@@ -26,6 +26,7 @@ from typing import Optional
 from migrate.document import Edit
 from migrate.document import FileDocument
 from migrate.document import Token
+from migrate.document import added_lines
 from migrate.document import decode
 from migrate.errors import ParseError
 
@@ -295,9 +296,6 @@ class IniEditor:
 
     def document(self) -> IniFile:
         tokens, newline = self.ini.tokens, self.ini.newline
-        edits = list(self.edits)
-        for at, lines in self.added.items():
-            lead = newline if at and tokens[at - 1].kind != "NL" else ""
-            edits.append(Edit(at, at, lead + "".join(line + newline for line in lines)))
+        edits = self.edits + [added_lines(tokens, at, lines, newline) for at, lines in self.added.items()]
         done = self.ini.apply(edits)
         return dataclasses.replace(self.ini, tokens=done.tokens)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+from migrate.document import Document
 from migrate.document import Edit
+from migrate.document import added_lines
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Endpoint
@@ -73,13 +75,10 @@ class Rewrite:
         between = self.config.tokens[line.args[0].index + 1]
         return between.text if between.kind == "WS" else " "
 
-    def document(self) -> MbsyncConfig:
+    def document(self) -> Document:
         tokens, newline = self.config.tokens, self.config.newline
-        edits = list(self.edits)
-        for at, lines in self.added.items():
-            lead = newline if at and tokens[at - 1].kind != "NL" else ""
-            edits.append(Edit(at, at, lead + "".join(line + newline for line in lines)))
-        return self.config.apply(edits)  # type: ignore[return-value]
+        return self.config.apply(self.edits + [added_lines(tokens, at, lines, newline, ("\n",))  # a CR ends no line
+                                               for at, lines in self.added.items()])
 
 
 def migrate(rewrite: Rewrite, server: Server, account: Account, changes: list[Change]) -> list[Note]:

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from migrate.engine import FOREIGN
 from migrate.engine import plan_data
-from migrate.errors import ParseError
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
 from parsers.getmail import GetmailParser
-from parsers.getmail.parser import SECRETS
 from parsers.ini import parse_ini
+from tests.conftest import generated_plan
+from tests.conftest import migrated_sample
 from tests.conftest import sample_files
 from tests.oracles import getmail_dump
 
@@ -35,16 +35,11 @@ def untouched_sections(ini) -> str:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_sample_round_trips_migrates_to_expected_and_settles(path: Path) -> None:
-    data = path.read_bytes()
-    done = plan_data(data, PARSER, POLICY, str(path), "nobody")
-    assert done.only.before.to_bytes() == data
-    assert done.only.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
-    again = plan_data(done.only.after.to_bytes(), PARSER, POLICY, str(path), "nobody")
-    assert not again.changed and not again.changes
+    done = migrated_sample(PARSER, path)
     after = parse_ini(done.only.after.to_bytes(), str(path))
     assert untouched_sections(after) == untouched_sections(done.only.before)
     if all(done.status(account, POLICY) == FOREIGN for account in done.accounts):
-        assert done.only.after.to_bytes() == data
+        assert done.only.after.to_bytes() == path.read_bytes()
 
 
 @pytest.mark.oracle
@@ -137,14 +132,10 @@ LINE = st.sampled_from([
 
 @given(st.lists(LINE, max_size=14), st.sampled_from(["\n", "\r\n"]))
 def test_generated_files_round_trip_and_migrate_once(lines: list[str], newline: str) -> None:
-    text = newline.join(lines) + newline
-    try:
-        ini = parse_ini(text.encode(), "rc", SECRETS)
-        done = plan(text)  # raises if a second pass would change it again
-    except ParseError:
+    done = generated_plan(PARSER, newline.join(lines) + newline)
+    if done is None:
         return
-    assert done.only.before.render() == text
     after = parse_ini(done.only.after.to_bytes(), "rc")
-    assert untouched_sections(after) == untouched_sections(ini)
+    assert untouched_sections(after) == untouched_sections(done.only.before)
     if all(done.status(account, POLICY) == FOREIGN for account in done.accounts):
-        assert done.only.after.render() == text
+        assert done.only.after.render() == done.only.before.render()

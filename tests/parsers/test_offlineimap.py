@@ -16,6 +16,8 @@ from parsers.offlineimap.code import mentions
 from parsers.offlineimap.interpolation import value
 from parsers.offlineimap.parser import SECRETS
 from parsers.ini import parse_ini
+from tests.conftest import generated_plan
+from tests.conftest import migrated_sample
 from tests.conftest import sample_files
 from tests.oracles import offlineimap_report
 
@@ -37,12 +39,7 @@ def section_text(ini, name: str) -> str:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_sample_round_trips_migrates_to_expected_and_settles(path: Path) -> None:
-    data = path.read_bytes()
-    done = plan_data(data, PARSER, POLICY, str(path), "nobody")
-    assert done.only.before.to_bytes() == data
-    assert done.only.after.to_bytes() == path.with_name(path.name + ".expected").read_bytes()
-    again = plan_data(done.only.after.to_bytes(), PARSER, POLICY, str(path), "nobody")
-    assert not again.changed and not again.changes
+    migrated_sample(PARSER, path)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
@@ -143,15 +140,11 @@ LINE = st.sampled_from([
 
 @given(st.lists(LINE, max_size=16), st.sampled_from(["\n", "\r\n"]))
 def test_generated_files_round_trip_and_migrate_once(lines: list[str], newline: str) -> None:
-    text = newline.join(lines) + newline
-    try:
-        ini = parse_ini(text.encode(), "rc", SECRETS)
-        done = plan(text)  # raises if a second pass would change it again
-    except ParseError:
+    done = generated_plan(PARSER, newline.join(lines) + newline)
+    if done is None:
         return
-    assert ini.render() == text and done.only.before.render() == text
-    after = parse_ini(done.only.after.to_bytes(), "rc")
+    before, after = done.only.before, parse_ini(done.only.after.to_bytes(), "rc")
     ours = {a.key for a in done.accounts if done.status(a, POLICY) != FOREIGN}
-    for section in ini.sections:
+    for section in before.sections:
         if section.name not in ours and section.name != "DEFAULT":
-            assert section_text(after, section.name) == section_text(ini, section.name)
+            assert section_text(after, section.name) == section_text(before, section.name)
