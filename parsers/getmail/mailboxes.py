@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import NamedTuple
 from typing import Optional
 
@@ -29,7 +30,9 @@ def literals(ini: IniFile, option: Option) -> Optional[list[Literal]]:
     if not text.strip():
         return []  # getmail reads an empty value as ()
     try:
-        tree = ast.parse(text, mode="eval").body
+        with warnings.catch_warnings():  # an invalid escape ('\.') is the user's Python, not ours to warn of
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, UnicodeError, MemoryError, RecursionError):
         return None
     if isinstance(tree, ast.Name) and tree.id == "ALL":

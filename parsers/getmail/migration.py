@@ -1,6 +1,8 @@
 """Neutral changes made in a getmail rc file's ``[retriever]``; ``[destination]`` and ``[options]`` are only read."""
 from __future__ import annotations
 
+from typing import Callable
+
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
@@ -40,6 +42,7 @@ def migrate(editor: IniEditor, account: Account, changes: list[Change]) -> list[
                 option = ini.option(RETRIEVER, name)
                 if option is not None:
                     editor.drop(option)
+                    note(f"{name} removed: only POP retrievers take it (an IMAP one warns about it at every run)")
             if kind == "MultidropSDPSRetriever" and ini.option(RETRIEVER, "envelope_recipient") is None:
                 note("MultidropIMAPSSLRetriever needs envelope_recipient (the header naming each message's"
                      " recipient, e.g. delivered-to:1): add it, getmail refuses the file without it")
@@ -58,16 +61,19 @@ def migrate(editor: IniEditor, account: Account, changes: list[Change]) -> list[
     if "certificate" in values:
         editor.drop(ini.option(RETRIEVER, "ssl_fingerprints"))
         note("ssl_fingerprints removed: they pinned the old server's certificate")
-    _rename(editor, {str(c.old): str(c.new) for c in changes if c.field == "folder"})
+    _rename(editor, {str(c.old): str(c.new) for c in changes if c.field == "folder"}, note)
     if values.keys() & {"host", "protocol"}:
         notes += [Note(account.key, "getmail", message) for message in _fetch_notes(ini)]
     return notes
 
 
-def _rename(editor: IniEditor, renames: dict[str, str]) -> None:
+def _rename(editor: IniEditor, renames: dict[str, str], note: Callable[[str], None]) -> None:
     ini = editor.ini
     option = ini.option(RETRIEVER, "mailboxes")
-    if option is not None and renames:
+    if option is not None and literals(ini, option) is None:
+        note(f"line {option.line}: mailboxes is not a tuple of strings that getmail reads as it looks: its"
+             " folder names are not rewritten, check them by hand")
+    elif option is not None and renames:
         texts: dict[int, str] = {}
         for literal in reversed(literals(ini, option) or []):  # back to front: offsets in a line stay valid
             if literal.token >= 0 and literal.value in renames:

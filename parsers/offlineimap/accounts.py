@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import warnings
 from typing import Optional
 
 from migrate.model import PATTERN
@@ -60,7 +61,9 @@ def literal(ini: IniFile, section: str, name: str) -> object:
     """An ``*eval`` option that is a plain literal (``"imap.example.org"``, ``993``), else ``None``."""
     code = value(ini, section, name)
     try:
-        return ast.literal_eval(code.strip()) if code is not None else None
+        with warnings.catch_warnings():  # the user's Python: an invalid escape in it is not ours to warn of
+            warnings.simplefilter("ignore")
+            return ast.literal_eval(code.strip()) if code is not None else None
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
 

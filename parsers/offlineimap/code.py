@@ -12,6 +12,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from typing import Iterator
 
 PYTHON_OPTIONS = ("folderfilter", "nametrans", "folderincludes", "foldersort", "idlefolders")
@@ -36,7 +37,9 @@ def _string_literals(code: str) -> Iterator[str]:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type == tokenize.STRING:
                 try:
-                    value = ast.literal_eval(token.string)
+                    with warnings.catch_warnings():  # an invalid escape ('\.') is the user's Python, not ours to warn of
+                        warnings.simplefilter("ignore")
+                        value = ast.literal_eval(token.string)
                 except (ValueError, SyntaxError):
                     continue
                 if isinstance(value, str):
