@@ -4,8 +4,8 @@ The grammar, as ``RawConfigParser._read`` has it: lines end at LF, CRLF or CR (f
 with universal newlines); ``[name]`` starts a section (the name runs to the line's last
 ``]``); ``key = value`` or ``key: value`` (the first ``=`` or ``:``; keys lower-cased) sets an
 option; a line indented deeper than its option's line goes on with the value, and so does a
-blank line (values lose their blanks at both ends); a line whose first character that is not
-blank is ``#`` or ``;`` is a comment, ending nothing.  Text before any section, a line with no
+blank line (each line of a value loses the blanks at its ends, the value its blank lines at the
+end); a line whose first character that is not blank is ``#`` or ``;`` is a comment, ending nothing.  Text before any section, a line with no
 ``=`` or ``:``, and a section or an option given twice (in one section) are errors, as
 configparser's ``strict`` default makes them.
 
@@ -91,25 +91,16 @@ class IniFile(FileDocument):
         return {(option.section, option.name): option for section in self.sections for option in section.options}
 
     def raw(self, option: Option) -> str:
-        """The value as configparser keeps it before any interpolation: its lines joined, trailing blank lines gone."""
-        texts = [self.tokens[index].text for index in option.values]
-        blank = len(option.lines) - len(option.values)  # blank lines inside the value count as empty lines
-        if not blank:
-            return "\n".join(texts).rstrip()
-        lines, values = [], iter(texts)
+        """The value as configparser keeps it before any interpolation: its lines joined (a blank line inside
+        it as an empty one), trailing blank lines gone."""
+        lines = []
         for start, end in option.lines:
-            has_value = any(self.tokens[i].kind == "VALUE" for i in range(start, end))
-            lines.append(next(values) if has_value else "")
+            lines.append(next((self.tokens[i].text for i in range(start, end) if self.tokens[i].kind == "VALUE"), ""))
         return "\n".join(lines).rstrip()
 
     def get(self, section: str, name: str, inherited: bool = False) -> Optional[str]:
         found = self.option(section, name, inherited)
         return None if found is None else self.raw(found)
-
-    @property
-    def newline(self) -> str:
-        found = re.search(r"\r\n|\r|\n", self.render())
-        return found.group() if found else "\n"
 
 
 def boolean(text: Optional[str]) -> Optional[bool]:

@@ -64,20 +64,20 @@ def migrate(editor: IniEditor, repository: Repository, account: Account, changes
                 edit.unset(name)
                 notes.append(Note(account.key, "offlineimap", f"{name} removed: the service takes direct TLS"
                                                               " connections only"))
-    security = str(values.get("security", endpoint.security))
     if "security" in values or "port" in values:
-        edit.flag("ssl", security == "ssl")
-        if security == "starttls":
-            edit.flag("starttls", True)
-        port = int(str(values.get("port", endpoint.port)))
-        if edit.ini.option(repository.section, "remoteport", inherited=True) is not None or port != (
-                993 if security == "ssl" else 143):
+        wanted = str(values.get("security", endpoint.security))
+        if wanted == "starttls":
+            notes.append(Note(account.key, "offlineimap", "offlineimap uses STARTTLS only where the server offers it,"
+                                                          " never insisting: the repository uses IMAP over SSL on 993"))
+        edit.flag("ssl", True)
+        port = int(str(values.get("port", endpoint.port))) if wanted == "ssl" else 993
+        if edit.ini.option(repository.section, "remoteport", inherited=True) is not None or port != 993:
             edit.set("remoteport", str(port))
         if endpoint.tls_outdated:
             edit.set("ssl_version", "tls1_2")
     if "certificate" in values:
         edit.unset("cert_fingerprint")
-    if security == "ssl" and (values.keys() & {"security", "certificate"}) and not edit.has("sslcacertfile") and (
+    if (values.keys() & {"security", "port", "certificate"}) and not edit.has("sslcacertfile") and (
             "certificate" in values or not edit.has("cert_fingerprint")):
         edit.set("sslcacertfile", "OS-DEFAULT")  # else offlineimap refuses SSL: no CA, no fingerprint
     if "auth" in values:

@@ -180,3 +180,10 @@ def test_generated_files_round_trip_and_migrate_once(lines: list[str], newline: 
     for account in done.accounts:
         if done.status(account, POLICY) == FOREIGN:
             assert server_text(after, account.key) == server_text(done.only.before, account.key)
+
+
+def test_a_policy_preferring_starttls_gets_it_written() -> None:
+    text = "IMAPAccount uni\nHost imap.lboro.ac.uk\nUser ccano@lboro.ac.uk\nSSLType None\nPort 110\n"
+    done = plan_data(text.encode(), PARSER, load_policy(overrides=["incoming.security=starttls"]), "rc", "nobody")
+    assert done.only.after.render() == ("IMAPAccount uni\nHost staff-mail.lboro.ac.uk\nUser ccano@lboro.ac.uk\n"
+                                        "SSLType STARTTLS\nPort 143\n")

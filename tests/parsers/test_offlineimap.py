@@ -148,3 +148,11 @@ def test_generated_files_round_trip_and_migrate_once(lines: list[str], newline: 
     for section in before.sections:
         if section.name not in ours and section.name != "DEFAULT":
             assert section_text(after, section.name) == section_text(before, section.name)
+
+
+def test_starttls_is_never_insisted_on_by_offlineimap_so_ssl_is_written() -> None:
+    text = "[Repository r]\ntype = IMAP\nremotehost = imap.lboro.ac.uk\nremoteuser = a@lboro.ac.uk\nssl = off\n"
+    done = plan_data(text.encode(), PARSER, load_policy(overrides=["incoming.security=starttls"]), "rc", "nobody")
+    assert done.only.after.render() == text.replace("imap.lboro", "staff-mail.lboro").replace(
+        "ssl = off\n", "ssl = on\nsslcacertfile = OS-DEFAULT\n")
+    assert any("never insisting" in note.message for note in done.notes)
