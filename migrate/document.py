@@ -128,6 +128,14 @@ def edits_between(before: Document, after: Document) -> Optional[tuple[Edit, ...
     return tokens.edits if isinstance(tokens, EditedTokens) and tokens.base is before.tokens else None
 
 
+def added_lines(tokens: tuple[Token, ...], at: int, lines: Iterable[str], newline: str,
+                ends: tuple[str, ...] = ("\n", "\r")) -> Edit:
+    """An edit adding whole lines before token ``at``, each ended by ``newline``; after a last line that has
+    no line end (the end of a file), that line is ended first.  ``ends``: what ends a line in the format."""
+    lead = newline if at and not tokens[at - 1].text.endswith(ends) else ""
+    return Edit(at, at, lead + "".join(line + newline for line in lines))
+
+
 def line_starts(text: str) -> array:
     """Where each line of ``text`` starts (lines end at LF), for ``bisect``; one past the end if it ends a line."""
     return array("q", itertools.chain((0,), (found.end() for found in re.finditer("\n", text))))

@@ -42,9 +42,14 @@ class Endpoint:
     certificate_unchecked: bool = False
 
 
+#: The role of a folder name that selects folders rather than naming one (``INBOX.*``, an exclusion ``!Trash``):
+#: it moves out of INBOX like a name, but need not exist.
+PATTERN = "pattern"
+
+
 @dataclasses.dataclass(frozen=True)
 class Folder:
-    role: str  #: ``"mailbox"``, ``"sent"``, ``"drafts"``, ``"trash"``, ...
+    role: str  #: ``"mailbox"``, ``"sent"``, ``"drafts"``, ``"trash"``, ``PATTERN``, ...
     name: str  #: the name as the client stores it
     #: the hierarchy separator the client writes in ``name`` (``/`` in Thunderbird's
     #: folder URIs); ``None`` when ``name`` is the server's own, with the server's separator

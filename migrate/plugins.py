@@ -58,7 +58,7 @@ class Parser:
 
     name: ClassVar[str]  #: also the entry-point name
     client: ClassVar[str]  #: the program, for people: ``"fetchmail"``
-    #: file names it reads (shell patterns); one with ``/`` names the folders above too (``msmtp/config``)
+    #: file names it reads (shell patterns); one with ``/`` names the folders above the file too (``msmtp/config``)
     patterns: ClassVar[tuple[str, ...]]
 
     def claims(self, path: Path) -> bool:
@@ -149,9 +149,15 @@ def load_parsers(disabled: frozenset[str] = frozenset()) -> Plugins:
 
 
 def _matches(path: Path, patterns: tuple[str, ...]) -> bool:
-    """Whether the file's name, or for a pattern with ``/`` as many of its last path parts, matches a pattern."""
-    return any(fnmatch.fnmatchcase(path.name if "/" not in pattern else "/".join(path.parts[-1 - pattern.count("/"):]),
-                                   pattern) for pattern in patterns)
+    return any(fnmatch.fnmatchcase(_tail(path, pattern), pattern) for pattern in patterns)
+
+
+def _tail(path: Path, pattern: str) -> str:
+    """As many of the path's last parts as the pattern has: ``offlineimap/config`` is matched against
+    ``offlineimap/config`` of ``~/.config/offlineimap/config``, never against more (``*`` would span folders)."""
+    if "/" not in pattern:
+        return path.name
+    return "/".join(path.parts[-(pattern.count("/") + 1):])
 
 
 def _made(point: EntryPoint, declared: Optional[tuple[str, ...]]) -> Parser:

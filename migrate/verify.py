@@ -20,6 +20,7 @@ from typing import Optional
 
 from migrate.model import Account
 from migrate.model import Endpoint
+from migrate.model import PATTERN
 from migrate.policy import Policy
 from migrate.rules import sides
 
@@ -110,6 +111,8 @@ def _incoming(endpoint: Endpoint, user: str, account: Account, settings: Setting
         separator, names = _folders(lines)
         checks.append(Check("list folders", True, f"{len(names)} folders"))
         for folder in account.folders:
+            if folder.role == PATTERN:  # names what it selects, if anything is there: nothing to look for
+                continue
             name = folder.name
             if folder.separator and separator and folder.separator != separator:
                 name = name.replace(folder.separator, separator)

@@ -11,6 +11,7 @@ import migrate.engine
 from migrate.document import Document
 from migrate.document import Edit
 from migrate.document import Token
+from migrate.document import added_lines
 from migrate.document import decode
 from migrate.document import edits_between
 from migrate.document import encode
@@ -65,3 +66,9 @@ def test_an_applied_document_keeps_its_edits_through_a_pickle() -> None:
     assert edits_between(edited, DOC) is None and edits_between(Document(tuple(edited.tokens)), edited) is None
     before, after = pickle.loads(pickle.dumps((DOC, edited)))
     assert edits_between(before, after) == (Edit(2, 3, "b"),) and after.render() == edited.render()
+
+
+def test_added_lines_end_the_last_line_first_when_it_has_no_line_end() -> None:
+    assert DOC.apply([added_lines(DOC.tokens, 4, ["via b"], "\r\n")]).render() == "poll a\r\nvia b\r\npass x"
+    assert DOC.apply([added_lines(DOC.tokens, 7, ["keep", "fetchall"], "\r\n")]).render() == (
+        "poll a\r\npass x\r\nkeep\r\nfetchall\r\n")

@@ -46,6 +46,8 @@ FAILS = {
     "applemail-external-entity": "Library/Preferences/com.apple.mail.plist:9:12",
     "applemail-binary-cycle": "Library/Preferences/com.apple.mail.plist",
     "applemail-binary-laughs": "Library/Preferences/com.apple.mail.plist",
+    "mbsync-unterminated-quote": ".mbsyncrc:4:6", "offlineimap-duplicate-option": ".offlineimaprc:5:1",
+    "offlineimap-bad-interpolation": ".config/offlineimap/config:4:1", "getmail-text-before-section": ".getmail/getmailrc:1:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -60,6 +62,11 @@ def generated(homes: Path) -> None:
     (homes / "msmtp-ten-megabyte-line").mkdir()  # msmtp refuses a line of 500 characters or more: so do we
     (homes / "msmtp-ten-megabyte-line" / ".msmtprc").write_text(f"account lboro\nhost smtp.lboro.ac.uk\n# {BIG}\n")
     (lines / "Eudora.ini").write_bytes(f"[Settings]\r\nRealName={BIG}\r\nPOPAccount=ccano@pop.lboro.ac.uk\r\n".encode())
+    (lines / ".mbsyncrc").write_text(f"# {BIG}\nIMAPAccount u\nHost imap.lboro.ac.uk\nUser ccano\n")
+    (lines / ".offlineimaprc").write_text(f"[Repository r]\ntype = IMAP\nremotehost = imap.lboro.ac.uk\nnametrans = {BIG}\n")
+    (lines / ".getmail").mkdir()
+    (lines / ".getmail" / "getmailrc").write_text(f"[retriever]\ntype = SimplePOP3Retriever\nserver = pop.lboro.ac.uk\n"
+                                                  f"username = ccano\n# {BIG}\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
     huge = homes / "windows-huge-value"
@@ -118,6 +125,7 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
             assert after[name] == data, name
     assert all(after[name] != data for name, data in before.items()
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
-    assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
+    for name in (".fetchmailrc", ".mbsyncrc", ".offlineimaprc", ".getmail/getmailrc"):
+        assert BIG in after[f"ten-megabyte-lines/{name}"].decode() and b"staff-mail" in after[f"ten-megabyte-lines/{name}"]
     assert BIG.encode() in after["ten-megabyte-lines/Eudora.ini"] and b"UsesIMAP=1\r\n" in after["ten-megabyte-lines/Eudora.ini"]
     assert b"staff-mail" in after["mulberry-deep/.mulberry/preferences.mbp"]  # nested 100 000 deep, read and migrated

@@ -94,6 +94,16 @@ def test_a_plan_of_one_file_imports_its_parser_and_no_other() -> None:
     imported = json.loads(done.stdout.splitlines()[-1])
     assert "parsers.mutt.parser" in imported
     assert [name for name in imported if not name.startswith("parsers.mutt")] == [
-        "parsers.applemail", "parsers.eudora", "parsers.evolution", "parsers.fetchmail", "parsers.msmtp",
-        "parsers.msmtp.mpop_format", "parsers.mulberry", "parsers.windows", "parsers.windows.iaf_format"]  # declarations only:
+        "parsers.applemail", "parsers.eudora", "parsers.evolution", "parsers.fetchmail", "parsers.getmail",
+        "parsers.mbsync", "parsers.msmtp", "parsers.msmtp.mpop_format", "parsers.mulberry", "parsers.windows",
+        "parsers.windows.iaf_format"]  # declarations only:
     # the entry points whose names sort before muttrc's
+
+
+def test_a_pattern_naming_a_folder_matches_the_files_last_folders_and_no_more() -> None:
+    from migrate.plugins import _matches
+    assert _matches(Path("/home/a/.config/offlineimap/config"), ("offlineimap/config",))
+    assert not _matches(Path("/home/a/.config/msmtp/config"), ("offlineimap/config",))
+    assert _matches(Path("/home/a/.getmail/getmailrc"), (".getmail/*",))
+    assert not _matches(Path("/home/a/.getmail/old/getmailrc"), (".getmail/*",))  # "*" spans no folder
+    assert not _matches(Path("config"), ("offlineimap/config",))

@@ -8,12 +8,27 @@ from pathlib import Path
 import pytest
 
 from migrate.cli import main
+from parsers.ini import parse_ini
+from parsers.mbsync.config import parse_mbsync
 from tests.conftest import SAMPLES
+from tests.conftest import sample_files
 from tests.test_cli import sample_passwords
 from tests.journals import recorded_words
 
 PASSWORDS = {"fetchmail": "Zq7-fetch-secret", "imap": "Zq7-mutt-imap-secret", "smtp": "Zq7-mutt-smtp-secret",
-             "pop": "Zq7-mutt-pop-secret", "prefs": "Zq7-prefs-secret", "verify": "Zq7-verify-secret"}
+             "pop": "Zq7-mutt-pop-secret", "prefs": "Zq7-prefs-secret", "verify": "Zq7-verify-secret",
+             "mbsync": "Zq7-mbsync secret", "offlineimap": "Zq7-offlineimap-secret", "getmail": "Zq7-getmail-secret"}
+
+
+def synchroniser_sample_passwords() -> set[str]:
+    """The passwords saved in the mbsync, offlineimap and getmail samples, as the programs read them."""
+    found = {line.value for path in sample_files("mbsync") for line in parse_mbsync(path.read_bytes(), "rc").lines
+             if line.keyword == "pass"}
+    for path in sample_files("offlineimap") + sample_files("getmail"):
+        ini = parse_ini(path.read_bytes(), "rc")
+        found |= {ini.raw(option) for section in ini.sections for option in section.options
+                  if option.name in ("remotepass", "password")}
+    return found
 
 
 def with_passwords(home: Path) -> None:
@@ -24,6 +39,12 @@ def with_passwords(home: Path) -> None:
     (home / ".muttrc").write_text(
         f'set folder="imaps://ccano@imap.lboro.ac.uk/INBOX." imap_pass="{PASSWORDS["imap"]}"\n'
         f"set smtp_url=smtp://ccano:{PASSWORDS['smtp']}@smtp.lboro.ac.uk/ pop_pass='{PASSWORDS['pop']}'\n")
+    (home / ".mbsyncrc").write_text(f'IMAPAccount u\nHost imap.lboro.ac.uk\nUser ccano\nPass "{PASSWORDS["mbsync"]}"\n')
+    (home / ".offlineimaprc").write_text("[Repository r]\ntype = IMAP\nremotehost = imap.lboro.ac.uk\n"
+                                         f"remotepass = {PASSWORDS['offlineimap']}\n")
+    (home / ".getmail").mkdir()
+    (home / ".getmail" / "getmailrc").write_text("[retriever]\ntype = SimplePOP3Retriever\nserver = pop.lboro.ac.uk\n"
+                                                 f"username = ccano\npassword = {PASSWORDS['getmail']}\n")
     profile = home / ".thunderbird" / "old.default"
     profile.mkdir(parents=True)
     (profile / "prefs.js").write_text(
@@ -41,7 +62,8 @@ def test_no_password_is_ever_shown_or_stored_by_any_command(
     monkeypatch.setenv("MAILMIGRATE_STATE_DIR", str(state))
     shutil.copytree(SAMPLES, home / "samples", symlinks=True)
     with_passwords(home)
-    secrets = set(PASSWORDS.values()) | sample_passwords()
+    secrets = set(PASSWORDS.values()) | sample_passwords() | synchroniser_sample_passwords()
+    assert {"s3cret pw", "correct horse", "s3cr%%et", "Gr0up-pass"} <= secrets
     said: list[str] = []
     commands = [["scan"], ["scan", "--json"], ["plan"], ["plan", "--json", "--report", str(tmp_path / "plan.csv")],
                 ["apply", "--json", "--report", str(tmp_path / "apply.json")], ["runs"], ["restore", "--json"],

@@ -7,6 +7,7 @@ fetchmail and mutt fetch and send; ``mailmigrate verify`` logs in for the rest.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import getpass
 import os
 import plistlib
@@ -33,9 +34,9 @@ from tests.thunderbird_oracle import trust_certificate
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 PASSWORD = "Tr0ub4dor-verify-9d41"
 LOCAL = getpass.getuser()
-USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", "deptoff", LOCAL)
+USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", "deptoff", "labgroup", LOCAL)
 #: the folders the service moved from the old server for everyone: the seed's, and those the samples name
-MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Junk")
+MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Junk", "Trash")
 
 
 @dataclasses.dataclass
@@ -202,6 +203,8 @@ CLIENT_SAMPLES += [SAMPLES / "eudora" / name for name in ("pop-legacy", "imap-in
 CLIENT_SAMPLES += [SAMPLES / "mulberry" / name for name in ("legacy-pop.mbp", "imap-kerberos.mbp", "mixed-foreign.mbp")]
 CLIENT_SAMPLES += [SAMPLES / "apple-mail" / name for name in ("tiger-pop", "leopard-imap", "lion-mixed", "snow-leopard-pops")]
 _UNIVERSITY_HOST = re.compile(r"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", re.ASCII)
+CLIENT_SAMPLES += sorted(p for client in ("mbsync", "offlineimap", "getmail") for p in (SAMPLES / client).iterdir()
+                         if not p.name.endswith(".expected") and not p.name.startswith("foreign"))
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
@@ -360,3 +363,55 @@ def test_evolutions_mail_library_logs_in_and_lists_the_folders_with_a_migrated_a
     (login,) = camel_login(home, NEW_ADDRESS, PASSWORD, mailservice.make_certificate(tmp_path / "other"))
     assert login["prompts"] == [[NEW_ADDRESS, ["unknown-ca"], False]], login
     assert login["status"] == "Failed to get capabilities: Unacceptable TLS certificate" and not login["folders"]
+
+
+def mbsync(rc: Path, home: Path, *channels: str) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LC_ALL": "C"}
+    done = subprocess.run([require("mbsync"), "-c", str(rc), *channels], capture_output=True, env=env, timeout=120)
+    assert PASSWORD.encode() not in done.stdout + done.stderr
+    return done
+
+
+def messages(maildir: Path) -> int:
+    return sum(1 for sub in ("cur", "new") if (maildir / sub).is_dir() for _ in (maildir / sub).iterdir())
+
+
+@pytest.mark.parametrize("sample, channels, near", [
+    ("starttls-inbox-path.mbsyncrc", ("lboro",), {"INBOX": "Mail/lboro/INBOX", "Sent Items": "Mail/lboro/Sent Items",
+                                                  "Lists/debian": "Mail/lboro/Lists/debian"}),
+    ("isync-1.1-legacy.mbsyncrc", ("uni",), {"INBOX": "Maildir/INBOX", "Sent": "Maildir/sent", "Project X": "Maildir/project"}),
+])
+def test_mbsync_syncs_from_the_service_once_migrated(
+        service: Service, tmp_path: Path, capsys, sample: str, channels: tuple[str, ...], near: dict[str, str]) -> None:
+    """The real mbsync: the original setup (its server renamed to the service's address) fails to log in; migrated,
+    with what only the person at the keyboard adds (the password command, trust in the test authority), it
+    copies the service's folders, named at the top level, into the local maildirs."""
+    home = tmp_path / "home"
+    for local in near.values():  # the mail synced from the old server: mbsync finds it there
+        for sub in ("cur", "new", "tmp"):
+            (home / local / sub).mkdir(parents=True)
+    (home / ".password").write_text(PASSWORD)
+    rc = on_the_service(SAMPLES / "mbsync" / sample, tmp_path)
+
+    def with_keyboard_additions() -> None:
+        text = re.sub(r"(?m)^(Pass|PassCmd|CertificateFile) .*\n", "", rc.read_text())
+        rc.write_text(text.replace(f"Host {NEW_ADDRESS}\n", f'Host {NEW_ADDRESS}\nPassCmd "cat {home}/.password"\n'
+                                                            f"CertificateFile {service.cafile}\n", 1))
+
+    with_keyboard_additions()
+    refused = mbsync(rc, home, *channels)
+    assert refused.returncode != 0 and not list(home.rglob("cur/*"))
+    rc.write_text(on_the_service(SAMPLES / "mbsync" / sample, tmp_path).read_text())
+    migrate(service, rc, tmp_path, capsys)
+    with_keyboard_additions()
+    done = mbsync(rc, home, *channels)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    for far, local in near.items():
+        assert messages(home / local) == (mailservice.MESSAGES_PER_FOLDER if far in ("INBOX", *mailservice.NEW_FOLDERS)
+                                          else 0), far
+    assert not any("INBOX." in str(path) for path in home.rglob("*"))
+    if "legacy" in sample:  # isync's old keywords allow TLS 1.0 only, which the service refuses; TLS 1.0 and 1.2
+        migrated = rc.read_text()  # without 1.1 is TLS 1.0 alone to OpenSSL
+        for lines in (("UseTLSv1.2 yes\n", "UseTLSv1 no\n"), ("UseTLSv1 no\n",)):
+            rc.write_text(functools.reduce(lambda text, line: text.replace(line, ""), lines, migrated))
+            assert "SSL routines" in mbsync(rc, home, *channels).stderr.decode(errors="replace"), lines
