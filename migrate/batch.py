@@ -176,25 +176,38 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     from migrate.workers import ctrl_c_stops_workers
     from migrate.workers import stoppable
 
-    # Some jobs in flight per worker, not all: memory stays flat however many homes there are, and a
-    # slow home holds back the in-order output without leaving the other workers idle.
-    window, waiting = workers * 32, iter(jobs)
+    # Jobs go to the workers a few homes at a time (each hand-over costs the main process, which shares
+    # the cores with the workers), and some in flight per worker, not all: memory stays flat however
+    # many homes there are, and a slow home holds back the in-order output without leaving the other
+    # workers idle.
+    size, remaining = chunk_size(len(jobs), workers), iter(jobs)
+    waiting = iter(lambda: tuple(itertools.islice(remaining, size)), ())
+    window = max(2 * workers, workers * 32 // size)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, os.getpid()))
     try:
-        with ctrl_c_held():  # the first job starts the workers
-            running = collections.deque([pool.submit(stoppable, _work, next(waiting))])
-        running.extend(pool.submit(stoppable, _work, job) for job in itertools.islice(waiting, window - 1))
+        with ctrl_c_held():  # the first chunk starts the workers
+            running = collections.deque([pool.submit(stoppable, _work_chunk, next(waiting))])
+        running.extend(pool.submit(stoppable, _work_chunk, chunk) for chunk in itertools.islice(waiting, window - 1))
         while running:
-            outcomes = running.popleft().result()
+            done = running.popleft().result()
             following = next(waiting, None)
             if following is not None:
-                running.append(pool.submit(stoppable, _work, following))
-            yield outcomes
+                running.append(pool.submit(stoppable, _work_chunk, following))
+            yield from done
     except BrokenProcessPool:  # the pool stops the other workers
         raise WorkerLost("a worker process ended abruptly (killed, out of memory?)") from None
     finally:
         with ctrl_c_stops_workers():
             pool.shutdown(cancel_futures=True)
+
+
+def chunk_size(jobs: int, workers: int) -> int:
+    """Homes per hand-over: up to 8, and enough hand-overs that every worker gets several."""
+    return max(1, min(8, jobs // (workers * 8)))
+
+
+def _work_chunk(chunk: tuple[Job, ...]) -> list[list[Outcome]]:
+    return [_work(job) for job in chunk]
 
 
 def _start_worker(settings: Settings, main: int) -> None:
