@@ -1,5 +1,8 @@
 """Which programs each user is running, from ``/proc``: one scan serves every setup looked at soon after.
 
+Parsers of desktop clients ask it whether the client of a setup runs (Evolution,
+Claws Mail and Sylpheed), and what a running one took as its folders.
+
 A scan reads every process (``/proc`` holds hundreds, a shared server
 thousands), so scanning for each setup cost a run over many homes more than
 parsing them.  A scan is reused for ``MAX_AGE`` seconds: a client started
@@ -39,13 +42,29 @@ class RunningPrograms:
 def config_folder(pid: int) -> Optional[str]:
     """The folder a process takes as the user's configuration folder (GLib's: ``$XDG_CONFIG_HOME``, else
     ``$HOME/.config``); ``None`` when its environment cannot be read."""
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as environ:
-            variables = dict(item.partition(b"=")[::2] for item in environ.read().split(b"\0") if item)
-    except OSError:
+    variables = environment(pid)
+    if variables is None:
         return None
     folder = variables.get(b"XDG_CONFIG_HOME") or (variables.get(b"HOME", b"") + b"/.config")
     return os.fsdecode(folder)
+
+
+def environment(pid: int) -> Optional[dict[bytes, bytes]]:
+    """A process's environment; ``None`` when it cannot be read (another user's, or gone)."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            return dict(item.partition(b"=")[::2] for item in environ.read().split(b"\0") if item)
+    except OSError:
+        return None
+
+
+def arguments(pid: int) -> Optional[list[bytes]]:
+    """A process's command line, split into its arguments; ``None`` when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().split(b"\0")[:-1]
+    except OSError:
+        return None
 
 
 def _scan() -> dict[int, Programs]:
