@@ -32,6 +32,9 @@ FAILS = {
     "windows-iaf-truncated": "outlook.iaf: byte 344", "windows-iaf-wrong-header": "outlook.iaf: byte 0",
     "windows-iaf-huge-length": "outlook.iaf: byte 35", "windows-oeaccount-bad-utf16": "account{1}.oeaccount:3:31",
     "windows-hive-truncated": "NTUSER.DAT: truncated", "windows-hive-wrong-magic": "NTUSER.DAT", "windows-hive-huge": "NTUSER.DAT: truncated",
+    "claws-bad-header": ".claws-mail/accountrc:6:1", "claws-nul": ".claws-mail/accountrc:4:22",
+    "claws-folderlist-unclosed": ".claws-mail/folderlist.xml:5:5", "claws-matcherrc-unterminated": ".claws-mail/matcherrc:2:67",
+    "sylpheed-duplicate-account": ".sylpheed-2.0/accountrc:6:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -45,6 +48,8 @@ def generated(homes: Path) -> None:
     (lines / ".pinerc").write_text(f"personal-name={BIG}\ninbox-path={{imap.lboro.ac.uk/user=ccano}}INBOX\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
+    (lines / ".claws-mail").mkdir()
+    (lines / ".claws-mail" / "accountrc").write_text(f"[Account: 1]\nsignature_text={BIG}\nreceive_server=pop.lboro.ac.uk\n")
     huge = homes / "windows-huge-value"
     huge.mkdir()
     (huge / "big.reg").write_bytes(b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts"
@@ -93,3 +98,5 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
     assert all(after[name] != data for name, data in before.items()
                if name.startswith("ordinary-") and name.endswith((".fetchmailrc", ".muttrc", ".pinerc", "prefs.js")))
     assert BIG in after["ten-megabyte-lines/.fetchmailrc"].decode() and b"staff-mail" in after["ten-megabyte-lines/.fetchmailrc"]
+    claws = after["ten-megabyte-lines/.claws-mail/accountrc"]
+    assert BIG in claws.decode() and b"receive_server=staff-mail.lboro.ac.uk\n" in claws

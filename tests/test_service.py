@@ -34,7 +34,7 @@ PASSWORD = "Tr0ub4dor-verify-9d41"
 LOCAL = getpass.getuser()
 USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", LOCAL)
 #: the folders the service moved from the old server for everyone: the seed's, and those the samples name
-MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports")
+MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Trash", "Queue")
 
 
 @dataclasses.dataclass
@@ -195,6 +195,7 @@ CLIENT_SAMPLES = [SAMPLES / "thunderbird" / name for name in ("imap-inbox-folder
 CLIENT_SAMPLES += [SAMPLES / "pine" / name for name in ("alpine-imap.pinerc", "pine4-pop.pinerc", "latin1.pinerc",
                                                          "lists-nicknames.pinerc")]
 CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", "3.x-pop")]
+CLIENT_SAMPLES += [SAMPLES / "claws" / name for name in ("claws3-pop", "claws4-imap", "claws4-pop", "sylpheed-pop")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
