@@ -10,6 +10,7 @@ the filter rules), by its path with ``/`` between levels.
 from __future__ import annotations
 
 import functools
+from typing import Callable
 from typing import Iterator
 from typing import Optional
 
@@ -62,8 +63,7 @@ def incoming(profile: Profile, block: AccountBlock, protocol: str) -> Endpoint:
             if is_true(value("set_tunnelcmd"), False):
                 security = "none"  # a command's pipe (ssh): no TLS to the host, which the service needs
         else:
-            apop = protocol == "apop" or is_true(value("use_apop_auth"), False)
-            auth = "apop" if apop or (is_true(value("use_pop_auth"), False) and atoi(value("pop_auth_method")) == 1) else "plain"
+            auth = "apop" if _apop(protocol, value) else "plain"
         return Endpoint(
             protocol=protocol, host=value("receive_server") or None, port=port, security=security, auth=auth,
             username=value("user_id") or None, has_password=bool(value("password")),
@@ -83,6 +83,12 @@ def outgoing(profile: Profile, block: AccountBlock) -> Optional[Endpoint]:
         protocol="smtp", host=value("smtp_server"), port=port, security=security, auth=auth,
         username=value("smtp_user_id") or value("user_id") or None, has_password=bool(value("smtp_password")),
         certificate_unchecked=is_true(value("ssl_certs_auto_accept"), False))
+
+
+def _apop(protocol: str, value: Callable[[str], Optional[str]]) -> bool:
+    """APOP: the old protocol number, ``use_apop_auth``, or (Claws 4) ``use_pop_auth`` with method 1."""
+    return protocol == "apop" or is_true(value("use_apop_auth"), False) or (
+        is_true(value("use_pop_auth"), False) and atoi(value("pop_auth_method")) == 1)
 
 
 def _connection(profile: Profile, block: AccountBlock, kind: str) -> tuple[str, int]:

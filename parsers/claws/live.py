@@ -21,6 +21,7 @@ answering, it waits for ever.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -52,12 +53,13 @@ class Instances:
         home = user_home(uid) or ""
         claws = program.claws
         sockets = _claws_sockets(folder, uid, home) if claws else [os.path.join(_TMP, f"sylpheed-{uid}")]
-        if any(_answers(path) for path in sockets) or self._process_of(folder, uid, home, claws):
+        if any(_answers(path) for path in sockets) or self._process_of(folder, uid, claws):
             command = f"claws-mail --alternate-config-dir {folder} --exit" if claws else "sylpheed --exit"
-            return f"{program.name} is running on this folder: quit it first ({command})"
+            where = " on this folder" if claws else ""  # Sylpheed's socket is one per user, whatever the folder
+            return f"{program.name} is running{where}: quit it first ({command})"
         return None
 
-    def _process_of(self, folder: str, uid: int, home: str, claws: bool) -> bool:
+    def _process_of(self, folder: str, uid: int, claws: bool) -> bool:
         name, option, default = (b"claws-mail", b"--alternate-config-dir", ".claws-mail") if claws else \
             (b"sylpheed", b"--configdir", ".sylpheed-2.0")
         real = os.path.realpath(folder)
@@ -72,10 +74,11 @@ def _claws_sockets(folder: str, uid: int, home: str) -> list[str]:
     names = {os.path.abspath(folder), os.path.realpath(folder)}
     if home and os.path.basename(folder) == ".claws-mail":
         names.add(os.path.join(home, ".claws-mail"))
-    digests = [hashlib.md5(os.fsencode(name)).hexdigest() for name in names]
+    digests = [hashlib.md5(os.fsencode(name), usedforsecurity=False).hexdigest() for name in names]
+    places = [os.path.join(_RUN, str(uid), "claws-mail"), os.path.join(_TMP, f"claws-mail-{uid}")]
+    places += [os.path.join(home, ".cache", "claws-mail")] if home else []
     found = []
-    for place in (os.path.join(_RUN, str(uid), "claws-mail"), os.path.join(home, ".cache", "claws-mail"),
-                  os.path.join(_TMP, f"claws-mail-{uid}")):
+    for place in places:
         found += [place] if _is_socket(place) else [os.path.join(place, digest) for digest in digests]
     return found
 
@@ -109,8 +112,6 @@ def _answers(path: str) -> bool:
             probe.connect(path)
         except OSError:  # a socket left by a crash
             return False
-        try:
+        with contextlib.suppress(OSError):
             probe.sendall(b"\n")
-        except OSError:
-            pass
     return True

@@ -10,8 +10,6 @@ identifier of a moved folder follows it, in every file that names it.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from migrate.document import Document
 from migrate.document import Edit
 from migrate.model import Account
@@ -22,11 +20,13 @@ from migrate.model import new_values
 from parsers.claws import identifiers
 from parsers.claws.accounts import IDENTIFIER_KEYS
 from parsers.claws.accounts import key
+from parsers.claws.folderlist import FolderList
 from parsers.claws.profile import AccountBlock
 from parsers.claws.profile import Profile
 from parsers.claws.program import SECURITY_VALUE
 from parsers.claws.program import is_true
 from parsers.claws.rcfile import RcEditor
+from parsers.claws.rcfile import RcFile
 
 _SPECIAL_KEYS = {"sent": "sent_folder", "drafts": "draft_folder", "trash": "trash_folder"}
 _RULE = "claws"
@@ -137,24 +137,9 @@ def _move_folders(profile: Profile, moves: Moves, editor: RcEditor, notes: list[
                 editor.set(block.section, name, new)
     documents: dict[str, Document] = {}
     if profile.folderlist is not None:
-        folderlist = profile.folderlist
-        edits = [Edit(index, index + 1, identifiers.xml_escape(moves[folder.name][folderlist.folder_path(index)]))
-                 for folder in folderlist.imap_folders if folder.name in moves
-                 for index in folder.paths if folderlist.folder_path(index) in moves[folder.name]]
-        if edits:
-            documents[folderlist.path] = folderlist.apply(edits)
+        documents.update(_moved_paths(profile.folderlist, moves))
     if profile.folderitemrc is not None:
-        itemrc = RcEditor(profile.folderitemrc)
-        labels = {section.label for section in profile.folderitemrc.sections}
-        for index, section in enumerate(profile.folderitemrc.sections):
-            new = identifiers.moved(section.label, moves)
-            if new is not None and new in labels:
-                notes.append(Note(_owner_key(profile, section.label), _RULE, f"folderitemrc already has [{new}]: the"
-                                  f" settings of [{section.label}] stay under the old name"))
-            elif new is not None:
-                itemrc.rename(index, new)
-        if itemrc.changed:
-            documents[profile.folderitemrc.path] = itemrc.document()
+        documents.update(_moved_sections(profile, profile.folderitemrc, moves, notes))
     for document in profile.filters:
         edits = [Edit(index, index + 1, document.written(index, new)) for index in document.folder_tokens()
                  for new in [identifiers.moved(document.identifier(index), moves)] if new is not None]
@@ -163,8 +148,25 @@ def _move_folders(profile: Profile, moves: Moves, editor: RcEditor, notes: list[
     return documents
 
 
-def _owner_key(profile: Profile, identifier: str) -> str:
-    found = identifiers.split(identifier)
-    owner: Optional[int] = profile.folder_owners.get(found[0]) if found else None
-    return f"account {owner}"
+def _moved_paths(folderlist: FolderList, moves: Moves) -> dict[str, Document]:
+    """The ``path`` of each moved folder in ``folderlist.xml``."""
+    edits = [Edit(index, index + 1, identifiers.xml_escape(moves[folder.name][folderlist.folder_path(index)]))
+             for folder in folderlist.imap_folders if folder.name in moves
+             for index in folder.paths if folderlist.folder_path(index) in moves[folder.name]]
+    return {folderlist.path: folderlist.apply(edits)} if edits else {}
 
+
+def _moved_sections(profile: Profile, itemrc: RcFile, moves: Moves, notes: list[Note]) -> dict[str, Document]:
+    """Each moved folder's settings in ``folderitemrc``, unless the new name has some already: Claws would read
+    only the first of two sections of one name."""
+    editor = RcEditor(itemrc)
+    labels = {section.label for section in itemrc.sections}
+    for index, section in enumerate(itemrc.sections):
+        new = identifiers.moved(section.label, moves)
+        if new is not None and new in labels:
+            owner = profile.folder_owners[identifiers.split(new)[0]]
+            notes.append(Note(f"account {owner}", _RULE, f"folderitemrc already has [{new}]: the settings of"
+                              f" [{section.label}] stay under the old name"))
+        elif new is not None:
+            editor.rename(index, new)
+    return {itemrc.path: editor.document()} if editor.changed else {}

@@ -13,7 +13,9 @@ import dataclasses
 import functools
 import os
 import re
+from typing import Callable
 from typing import Optional
+from typing import TypeVar
 
 from migrate.document import Document
 from migrate.document import decode
@@ -31,6 +33,7 @@ from parsers.claws.program import atoi
 from parsers.claws.rcfile import RcFile
 from parsers.claws.rcfile import parse_rcfile
 
+_Parsed = TypeVar("_Parsed")
 _HEADER = re.compile(r"\[Account: ([0-9]{1,9})\]")
 _STORE_BLOCK = re.compile(r"\[account:([0-9]{1,9})\]")
 
@@ -97,34 +100,31 @@ class Profile:
 def load(read: Read, path: str) -> Profile:
     folder = os.path.dirname(path)
 
-    def sibling(name: str) -> tuple[str, Optional[bytes]]:
+    def sibling(name: str, parse: Callable[[bytes, str], _Parsed]) -> Optional[_Parsed]:
         where = os.path.join(folder, name)
-        return where, read(where)
+        data = read(where)
+        return parse(data, where) if data is not None else None
 
     accountrc = parse_rcfile(read_required(read, path), path)
-    clawsrc, sylpheedrc = sibling("clawsrc"), sibling("sylpheedrc")
-    present = frozenset(name for name, (_, data) in (("clawsrc", clawsrc), ("sylpheedrc", sylpheedrc)) if data is not None)
+    clawsrc = read(os.path.join(folder, "clawsrc"))
+    present = frozenset({"clawsrc"} if clawsrc is not None else ()) | frozenset(
+        {"sylpheedrc"} if read(os.path.join(folder, "sylpheedrc")) is not None else ())
     found = program.detect(os.path.basename(folder), frozenset(e.name for e in accountrc.entries), present)
     if found is None:
         raise ParseError(path, 1, 1, "neither Claws Mail nor Sylpheed can be told from this folder (no clawsrc or"
                                      " sylpheedrc beside it, no key only one of them writes)")
     accountrc = dataclasses.replace(accountrc, fold_case=found.fold_case)
-    folderlist_path, folderlist = sibling("folderlist.xml")
-    profile = dict(
-        folder=folder, program=found, accountrc=accountrc, blocks=_blocks(accountrc),
-        common_version=_common_version(clawsrc[1]) if found.claws else 0,
-        folderlist=parse_folderlist(folderlist, folderlist_path) if folderlist is not None else None)
-    if found.claws:
-        itemrc_path, itemrc = sibling("folderitemrc")
-        matcher_path, matcherrc = sibling("matcherrc")
-        profile.update(
-            folderitemrc=parse_rcfile(itemrc, itemrc_path, fold_case=True) if itemrc is not None else None,
-            filters=(parse_matcherrc(matcherrc, matcher_path),) if matcherrc is not None else (),
-            stored_passwords=_stored_passwords(sibling("passwordstorerc")[1]))
-    else:
-        filter_path, filter_xml = sibling("filter.xml")
-        profile.update(filters=(parse_filter_xml(filter_xml, filter_path),) if filter_xml is not None else ())
-    return Profile(**profile)
+    folderlist = sibling("folderlist.xml", parse_folderlist)
+    if not found.claws:
+        filter_xml = sibling("filter.xml", parse_filter_xml)
+        return Profile(folder, found, 0, accountrc, _blocks(accountrc), folderlist,
+                       filters=(filter_xml,) if filter_xml else ())
+    matcherrc = sibling("matcherrc", parse_matcherrc)
+    return Profile(
+        folder, found, _common_version(clawsrc), accountrc, _blocks(accountrc), folderlist,
+        folderitemrc=sibling("folderitemrc", lambda data, where: parse_rcfile(data, where, fold_case=True)),
+        filters=(matcherrc,) if matcherrc else (),
+        stored_passwords=_stored_passwords(read(os.path.join(folder, "passwordstorerc"))))
 
 
 def _blocks(accountrc: RcFile) -> tuple[AccountBlock, ...]:
