@@ -20,11 +20,11 @@ from migrate.model import Folder
 from parsers.claws import identifiers
 from parsers.claws.profile import AccountBlock
 from parsers.claws.profile import Profile
+from parsers.claws.program import POP
 from parsers.claws.program import SECURITY
 from parsers.claws.program import atoi
 from parsers.claws.program import is_true
 
-POP = ("pop3", "apop", "rpop")
 _DEFAULT_PORTS = {"pop": (110, 995), "imap": (143, 993), "smtp": (25, 465)}
 #: Keys of ``accountrc`` holding a folder identifier, with the folder's role for its own account.
 IDENTIFIER_KEYS = {"sent_folder": "sent", "draft_folder": "drafts", "trash_folder": "trash", "queue_folder": "queue",

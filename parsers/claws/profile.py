@@ -28,6 +28,7 @@ from parsers.claws.filters import parse_filter_xml
 from parsers.claws.filters import parse_matcherrc
 from parsers.claws.folderlist import FolderList
 from parsers.claws.folderlist import parse_folderlist
+from parsers.claws.program import POP
 from parsers.claws.program import Program
 from parsers.claws.program import atoi
 from parsers.claws.rcfile import RcFile
@@ -73,7 +74,8 @@ class Profile:
     @functools.cached_property
     def folder_owners(self) -> dict[str, int]:
         """Which account an identifier's folder name stands for: the first ``<folder type="imap">`` of that
-        name, as the programs look it up, then the name an IMAP account without one gets (its account name)."""
+        name, as the programs look it up, then the name an account without one gets when it reads IMAP (its
+        account name; a POP account too, which may become IMAP)."""
         owners: dict[str, int] = {}
         with_folder = set()
         for folder in self.folderlist.imap_folders if self.folderlist else ():
@@ -81,7 +83,7 @@ class Profile:
                 owners.setdefault(folder.name, folder.account_id)
                 with_folder.add(folder.account_id)
         for block in self.blocks:
-            if block.id not in with_folder and self.protocol(block) == "imap":
+            if block.id not in with_folder and (self.protocol(block) == "imap" or self.protocol(block) in POP):
                 owners.setdefault(self.value(block, "account_name") or "", block.id)
         return owners
 

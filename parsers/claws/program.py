@@ -30,6 +30,8 @@ _SYLPHEED_IMAP_AUTH = {0: "any", 1: "plain", 2: "cram-md5", 4: "plain", 8: "oaut
 _CLAWS_SMTP_AUTH = {0: "any", 1: "plain", 2: "cram-md5", 4: "digest-md5", 16: "plain", 32: "oauth2"}
 _SYLPHEED_SMTP_AUTH = {0: "any", 1: "plain", 2: "cram-md5", 4: "digest-md5", 8: "plain", 16: "oauth2"}
 _LEGACY_SMTP_AUTH = {0: "any", 1: "plain", 2: "cram-md5", 4: "digest-md5"}
+#: The protocols that read a mailbox over POP.
+POP = ("pop3", "apop", "rpop")
 #: ``ssl_pop``/``ssl_imap``/``ssl_smtp`` (``ssl.h`` of both): anything else is no TLS.
 SECURITY = {1: "ssl", 2: "starttls"}
 SECURITY_VALUE = {"none": 0, "ssl": 1, "starttls": 2}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -128,6 +129,45 @@ def test_accounts_of_other_providers_are_left_byte_for_byte(path: Path) -> None:
         header = f"Account: {account.key.split()[1]}]"
         assert rewritten[next(h for h in before if header in h)] == before[next(h for h in before if header in h)]
     assert "#imap/Gmail/INBOX/Receipts" in after(found, "matcherrc") if path.parts[-3] == "claws4-imap" else True
+
+
+ACCOUNT = st.fixed_dictionaries({
+    "protocol": st.sampled_from(["0", "1", "3", "4", "5", ""]), "receive_server": st.sampled_from(
+        ["pop.lboro.ac.uk", "imap.lboro.ac.uk", "staff-mail.lboro.ac.uk", "imap.gmail.com", ""]),
+    "smtp_server": st.sampled_from(["smtp.lboro.ac.uk", "smtp.gmail.com", ""]), "user_id": st.sampled_from(["ccano", "LBORO\\ab", "x@gmail.com", ""]),
+    "ssl_imap": st.sampled_from(["0", "1", "2"]), "set_imapport": st.sampled_from(["0", "1"]), "imap_port": st.sampled_from(["143", "993", "1143"]),
+    "ssl_smtp": st.sampled_from(["0", "1", "2"]), "set_smtpport": st.sampled_from(["0", "1"]), "smtp_port": st.sampled_from(["25", "465", "587"]),
+    "use_smtp_auth": st.sampled_from(["0", "1"]), "smtp_auth_method": st.sampled_from(["0", "1", "2", "8", "16"]),
+    "imap_auth_method": st.sampled_from(["0", "1", "2", "64"]), "imap_directory": st.sampled_from(["", "INBOX"]),
+    "sent_folder": st.sampled_from(["", "#imap/A1/INBOX/Sent", "#mh/Mailbox/sent", "#imap/A2/INBOX/x"]),
+})
+
+
+@given(st.lists(ACCOUNT, min_size=1, max_size=3), st.sampled_from([".claws-mail", ".sylpheed-2.0"]),
+       st.sampled_from(["", "[Common]\nconfig_version=4\n"]), st.sampled_from(["\n", "\r\n"]))
+def test_generated_folders_migrate_once_and_leave_other_providers_alone(accounts: list, name: str, clawsrc: str,
+                                                                         newline: str) -> None:
+    text = newline.join(f"[Account: {n}]{newline}account_name=A{n}{newline}"
+                        + "".join(f"{key}={value}{newline}" for key, value in keys.items())
+                        for n, keys in enumerate(accounts, 1))
+    path = f"/home/u/{name}/accountrc"
+    files = {path: text.encode(), f"/home/u/{name}/clawsrc": clawsrc.encode()} if clawsrc else {path: text.encode()}
+    first = plan(files, path)  # the engine checks itself that a second pass changes nothing
+    rewritten = {f.path: f.after.to_bytes() for f in first.files}
+    again = plan({**files, **rewritten}, path)
+    for before, after_ in zip(first.accounts, again.accounts):
+        if first.status(before, POLICY) == "not this service":  # its folders may be named by other accounts' keys
+            assert (after_.incoming, after_.outgoing, after_.subscribed_only) == (before.incoming, before.outgoing,
+                                                                                  before.subscribed_only)
+        else:
+            assert not again.changes_of(after_.key) or all(c.field.endswith("password") for c in again.changes_of(after_.key))
+    blocks = _blocks(rewritten[path].decode())
+    for account in first.accounts:
+        if first.status(account, POLICY) == "not this service":  # but for a folder of another account it names
+            number = account.key.split()[1]
+            own = [re.sub(rf"(?m)^sent_folder=#imap/A(?!{number}/).*$", "", block)
+                   for found in (blocks, _blocks(text)) for header, block in found.items() if f"Account: {number}]" in header]
+            assert own[0] == own[1]
 
 
 @pytest.mark.parametrize(("name", "clawsrc", "own", "written"), [
