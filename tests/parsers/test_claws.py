@@ -418,3 +418,16 @@ def test_a_claws_process_of_the_owner_on_the_folder_keeps_it_alone(places: Path)
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_running_instance_is_reported_as_skipped_and_nothing_is_written(places: Path, capsys) -> None:
+    shutil.copytree(CLAWS / "sylpheed-pop", places / "home", ignore=shutil.ignore_patterns("*.expected"))
+    before = _snapshot(places / "home")
+    listener = Listener(places / "tmp" / f"sylpheed-{os.getuid()}")
+    try:
+        code = main(["apply", "--jobs", "1", "--state-dir", str(places / "state"), str(places / "home")])
+    finally:
+        listener.close()
+    out, err = capsys.readouterr()
+    assert code == 0 and "Sylpheed is running: quit it first (sylpheed --exit)" in out + err
+    assert "1 skipped because the client is running" in out and _snapshot(places / "home") == before
