@@ -1,7 +1,8 @@
 """Which programs each user is running, from ``/proc``: one scan serves every setup looked at soon after.
 
-Parsers ask it whether a client runs as the owner of the files they are about to
-rewrite (Evolution's source registry, Apple Mail).
+Parsers of desktop clients ask it whether the client of a setup runs as the owner of
+its files (Evolution, Claws Mail and Sylpheed, Mulberry, Apple Mail), and what a running
+one took as its folders.
 
 A scan reads every process (``/proc`` holds hundreds, a shared server
 thousands), so scanning for each setup cost a run over many homes more than
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from typing import Optional
 
 MAX_AGE = 1.0  #: seconds a scan answers for
 
@@ -38,11 +40,39 @@ class RunningPrograms:
         return self._by_user.get(uid, {})
 
 
+def config_folder(pid: int) -> Optional[str]:
+    """The folder a process takes as the user's configuration folder (GLib's: ``$XDG_CONFIG_HOME``, else
+    ``$HOME/.config``); ``None`` when its environment cannot be read."""
+    variables = environment(pid)
+    if variables is None:
+        return None
+    folder = variables.get(b"XDG_CONFIG_HOME") or (variables.get(b"HOME", b"") + b"/.config")
+    return os.fsdecode(folder)
+
+
+def environment(pid: int) -> Optional[dict[bytes, bytes]]:
+    """A process's environment; ``None`` when it cannot be read (another user's, or gone)."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            return dict(item.partition(b"=")[::2] for item in environ.read().split(b"\0") if item)
+    except OSError:
+        return None
+
+
+def arguments(pid: int) -> Optional[list[bytes]]:
+    """A process's command line, split into its arguments; ``None`` when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().split(b"\0")[:-1]
+    except OSError:
+        return None
+
+
 def _scan() -> dict[int, Programs]:
     found: dict[int, dict[bytes, list[int]]] = {}
     try:
         processes = os.scandir("/proc")
-    except OSError:  # no /proc (Windows): no program is seen running
+    except OSError:  # no /proc (Windows, macOS): no program is seen running
         return {}
     with processes:
         for process in processes:

@@ -48,6 +48,9 @@ FAILS = {
     "applemail-binary-laughs": "Library/Preferences/com.apple.mail.plist",
     "mbsync-unterminated-quote": ".mbsyncrc:4:6", "offlineimap-duplicate-option": ".offlineimaprc:5:1",
     "offlineimap-bad-interpolation": ".config/offlineimap/config:4:1", "getmail-text-before-section": ".getmail/getmailrc:1:1",
+    "claws-bad-header": ".claws-mail/accountrc:6:1", "claws-nul": ".claws-mail/accountrc:4:22",
+    "claws-folderlist-unclosed": ".claws-mail/folderlist.xml:5:5", "claws-matcherrc-unterminated": ".claws-mail/matcherrc:2:67",
+    "sylpheed-duplicate-account": ".sylpheed-2.0/accountrc:6:1",
 }
 SKIPS = {"thunderbird-profile-outside": "outside the home", "thunderbird-profile-absolute": "outside the home"}
 BIG = "x" * 10_000_000
@@ -69,6 +72,8 @@ def generated(homes: Path) -> None:
                                                   f"username = ccano\n# {BIG}\n")
     (lines / ".thunderbird" / "p" / "prefs.js").write_text(
         f'user_pref("mail.accountmanager.accounts", "account1");\nuser_pref("x", "{BIG}");\n')
+    (lines / ".claws-mail").mkdir()
+    (lines / ".claws-mail" / "accountrc").write_text(f"[Account: 1]\nsignature_text={BIG}\nreceive_server=pop.lboro.ac.uk\n")
     huge = homes / "windows-huge-value"
     huge.mkdir()
     (huge / "big.reg").write_bytes(b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts"
@@ -129,3 +134,5 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
         assert BIG in after[f"ten-megabyte-lines/{name}"].decode() and b"staff-mail" in after[f"ten-megabyte-lines/{name}"]
     assert BIG.encode() in after["ten-megabyte-lines/Eudora.ini"] and b"UsesIMAP=1\r\n" in after["ten-megabyte-lines/Eudora.ini"]
     assert b"staff-mail" in after["mulberry-deep/.mulberry/preferences.mbp"]  # nested 100 000 deep, read and migrated
+    claws = after["ten-megabyte-lines/.claws-mail/accountrc"]
+    assert BIG in claws.decode() and b"receive_server=staff-mail.lboro.ac.uk\n" in claws

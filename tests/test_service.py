@@ -36,7 +36,7 @@ PASSWORD = "Tr0ub4dor-verify-9d41"
 LOCAL = getpass.getuser()
 USERS = ("ccano", "jdoe", "b.jones", "asmith", "jmuller", "deptoff", "labgroup", LOCAL)
 #: the folders the service moved from the old server for everyone: the seed's, and those the samples name
-MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Junk", "Trash")
+MOVED = ("Templates", "Archives", "Sent", "Lists/debian", "Project X", "Seminar list", "Reports", "Junk", "Trash", "Queue")
 
 
 @dataclasses.dataclass
@@ -205,6 +205,7 @@ CLIENT_SAMPLES += [SAMPLES / "apple-mail" / name for name in ("tiger-pop", "leop
 _UNIVERSITY_HOST = re.compile(r"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", re.ASCII)
 CLIENT_SAMPLES += sorted(p for client in ("mbsync", "offlineimap", "getmail") for p in (SAMPLES / client).iterdir()
                          if not p.name.endswith(".expected") and not p.name.startswith("foreign"))
+CLIENT_SAMPLES += [SAMPLES / "claws" / name for name in ("claws3-pop", "claws4-imap", "claws4-pop", "sylpheed-pop")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:

@@ -23,7 +23,7 @@ from parsers.evolution import sources
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.migration import migrate
 from migrate.processes import RunningPrograms
-from parsers.evolution.processes import config_folder
+from migrate.processes import config_folder
 
 if TYPE_CHECKING:
     from parsers.evolution.gconf import GconfSetup
