@@ -42,11 +42,6 @@ class Ownership:
     def of(cls, result: os.stat_result) -> Ownership:
         return cls(stat.S_IMODE(result.st_mode), result.st_uid, result.st_gid)
 
-    @classmethod
-    def private(cls) -> Ownership:
-        """This process's own, readable by it alone: backups and manifests hold passwords."""
-        return cls(0o600, *effective_ids())
-
 
 def sha256(data: bytes) -> str:
     import hashlib  # OpenSSL's library: loaded by the commands that write or restore, not by every start
@@ -109,6 +104,12 @@ def write_atomic(
                 folder.unlink(temp)
             raise
         folder.sync()
+
+
+def remove(path: Path, root: Optional[Path] = None) -> None:
+    """Remove the file ``path``, reached as ``read_source`` reaches it (never through a link)."""
+    with open_folder(path.parent, root) as folder:
+        folder.unlink(path.name)
 
 
 def _link_new(temp: str, path: Path, folder: Union[DescriptorFolder, CheckedFolder]) -> None:

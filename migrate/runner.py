@@ -19,6 +19,7 @@ from migrate.errors import SkipFile
 from migrate.files import Ownership
 from migrate.files import Source
 from migrate.files import read_source
+from migrate.files import remove
 from migrate.files import sha256
 from migrate.files import write_atomic
 from migrate.folders import is_within
@@ -123,7 +124,7 @@ def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, 
     setup = next(iter(reader.sources.values()))
     written = [(reader.sources.get(file.path) or Source(Path(file.path), b"", setup.stat), file.after.to_bytes(),
                 file.path not in reader.sources) for file in files]
-    journal.record(written, client, plan.changes)
+    journal.record(written, client, plan.changes, root)
     for source, after, new in written:
         write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=None if new else source.stat,
                      root=root, create=new)
@@ -131,23 +132,30 @@ def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, 
 
 def restore(run: Run, force: bool, within: Optional[Path] = None, write: bool = True) -> list[Outcome]:
     """Put back the bytes each file had before ``run`` (only those under ``within``, if given);
-    files changed since need ``force``.  Without ``write``, only says which files would be restored."""
+    files changed since need ``force``.  Without ``write``, only says which files would be restored.
+
+    Each file is reached as the run reached it: inside its home, through no link.
+    """
     chosen = [index for index, entry in enumerate(run.manifest["files"])
               if within is None or is_within(Path(entry["path"]), within)]
     if not chosen:
         return []
     before = run.before(set(chosen))
-    outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force, write)
-                for index in reversed(chosen)]
-    if any(outcome.written for outcome in outcomes):
-        run.mark_restored()
+    if not write:
+        return [_restore_file(run, run.manifest["files"][index], before[index], force, write) for index in reversed(chosen)]
+    with run.held():
+        outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force, write)
+                    for index in reversed(chosen)]
+        if any(outcome.written for outcome in outcomes):
+            run.mark_restored()
     return outcomes
 
 
 def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool, write: bool) -> Outcome:
-    path = Path(entry["path"])
+    path, root = Path(entry["path"]), Path(entry["root"]) if entry.get("root") else None
+    created = entry["sha256_before"] is None  # the run made the file: undoing it removes it
     try:
-        current = read_source(path) if os.path.lexists(path) else None
+        current = read_source(path, root) if os.path.lexists(path) else None
     except MigrateError as error:
         return Outcome(str(path), FAILED, entry["client"], reason=str(error))
     current_sha = current.sha256 if current else None
@@ -157,18 +165,19 @@ def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool, w
         what = "removed" if current is None else "changed"
         return Outcome(str(path), FAILED, entry["client"],
                        reason=f"{path}: {what} since run {run.id}; left alone (--force puts the old bytes back)")
-    if before is not None and sha256(before) != entry["sha256_before"]:
+    if not created and (before is None or sha256(before) != entry["sha256_before"]):
         return Outcome(str(path), FAILED, entry["client"], reason=f"{path}: the record of run {run.id} is damaged")
     if not write:
         return Outcome(str(path), RESTORED, entry["client"])
     try:
         if current is not None and current_sha != entry["sha256_after"]:  # forced: keep what we overwrite
             run.keep_overwritten(path, current.data)
-        if before is None:  # the run created the file: undoing it removes it
-            os.unlink(path)
+        if created:
+            remove(path, root)
         else:
             owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
-            write_atomic(path, before, owner, unchanged_since=current.stat if current else None)
+            write_atomic(path, before, owner, unchanged_since=current.stat if current else None, root=root)
     except (MigrateError, OSError) as error:
-        return Outcome(str(path), FAILED, entry["client"], reason=str(error))
+        reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
+        return Outcome(str(path), FAILED, entry["client"], reason=reason)
     return Outcome(str(path), RESTORED, entry["client"], written=True)

@@ -18,14 +18,18 @@ passwords; the words never do.
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
 import dataclasses
 import datetime
+import errno
 import json
 import os
 from pathlib import Path
 from typing import Iterator
 from typing import Optional
 
+from migrate.errors import MigrateError
 from migrate.errors import RestoreError
 from migrate.files import Ownership
 from migrate.files import Source
@@ -33,8 +37,9 @@ from migrate.files import sha256
 from migrate.folders import is_within
 from migrate.model import Change
 from migrate.posix import flag
+from migrate.posix import optional_module
 
-JOURNAL = ".jsonl"
+SUFFIX = ".jsonl"  #: of a journal's name
 _sync_data = getattr(os, "fdatasync", os.fsync)  # the journal's contents; its name is synced once, with its folder
 
 
@@ -55,39 +60,51 @@ class Journal:
 
     Nothing recorded stays in memory, however many homes the process does; the
     file is made with the first record, so a process that changes nothing leaves none.
+    The process holds it locked while it runs (``restore`` waits for the run to end).
     """
 
     def __init__(self, state_dir: Path, run_id: str, policy_source: str, version: str) -> None:
-        self.path = state_dir / "runs" / run_id / f"{os.getpid()}{JOURNAL}"
+        self.path = state_dir / "runs" / run_id / f"{os.getpid()}{SUFFIX}"
         self.head = {"run": run_id, "part": str(os.getpid()), "started": _now(), "version": version,
                      "policy": policy_source}
         self._fd: Optional[int] = None
+        self._head_written = False
+        self._broken: Optional[str] = None
         self._home_recorded = False
 
-    def record(self, files: list[tuple[Source, bytes, bool]], client: str, changes: list[Change]) -> None:
+    def record(self, files: list[tuple[Source, bytes, bool]], client: str, changes: list[Change],
+               root: Optional[Path] = None) -> None:
         """Each ``(source, after, new)`` file of a setup on disk, with its bytes before, ready to be replaced.
 
-        A ``new`` file (one the run creates) has no bytes before and ``sha256_before`` ``None``: restoring removes it.
+        A ``new`` file (one the run creates) has no bytes before and ``sha256_before`` ``None``: restoring removes
+        it.  ``root``, the home the files are in, is where ``restore`` confines itself too.  Raises
+        ``MigrateError`` when the journal cannot be written: then no file of the setup may be replaced.
         """
+        if self._broken:
+            raise MigrateError(self._broken)
         words = [{"account": c.account, "field": c.field, "old": c.old, "new": c.new, "rule": c.rule} for c in changes]
-        lines = []
+        lines = [] if self._head_written else [self.head]
         for source, after, new in files:
             owner = Ownership.of(source.stat)
-            entry = {"path": str(source.path.absolute()), "client": client,
-                     "sha256_before": None if new else source.sha256, "sha256_after": sha256(after),
+            entry = {"path": str(source.path.absolute()), "root": str(root.absolute()) if root else None,
+                     "client": client, "sha256_before": None if new else source.sha256, "sha256_after": sha256(after),
                      "mode": owner.mode, "uid": owner.uid, "gid": owner.gid, "changes": words}
             lines.append({"file": entry, "before": None if new else base64.b64encode(source.data).decode("ascii")})
-        if self._fd is None:
-            self._fd = _open_journal(self.path)
-            lines.insert(0, self.head)
-        _append(self._fd, lines)
-        self._home_recorded = True
+        try:
+            if self._fd is None:
+                self._fd = _open_journal(self.path, made=True)
+            self._append(lines)
+        except OSError as error:
+            raise MigrateError(f"{self.path}: cannot record the run ({error.strerror or error}); nothing more is "
+                               "changed by this process") from None
+        self._head_written = self._home_recorded = True
 
     def home_done(self, home: str) -> None:
         """A home (or path given) done whole, if it changed anything; not synced (a crash losing this line
         loses no means of undoing)."""
-        if self._home_recorded:
-            _append(self._fd, [{"finished": _now(), "home": home}], sync=False)
+        if self._home_recorded and not self._broken:
+            with contextlib.suppress(OSError):
+                self._append([{"finished": _now(), "home": home}], sync=False)
             self._home_recorded = False
 
     def close(self) -> None:
@@ -95,13 +112,29 @@ class Journal:
             os.close(self._fd)
             self._fd = None
 
+    def _append(self, lines: list[dict], sync: bool = True) -> None:
+        """The lines whole, or none of them: a failed write is cut off again, or else nothing more is written."""
+        assert self._fd is not None
+        size = os.fstat(self._fd).st_size
+        try:
+            _append(self._fd, lines, sync)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, size)
+            except OSError:
+                self._broken = f"{self.path}: a record was cut short and cannot be removed; nothing more is changed"
+            raise
+
 
 @dataclasses.dataclass
 class Run:
-    """One process's share of a recorded run, as its journal says (the bytes before read only when needed)."""
+    """One process's share of a recorded run, as its journal says: ``manifest`` holds the head's keys,
+    ``files`` (the file lines, without the bytes before: read when a restore needs them), ``finished``
+    (the homes done) and ``restored`` (when it was undone)."""
 
     journal: Path
-    manifest: dict  #: the head's keys, ``files`` (the entries), ``finished`` (the homes done), ``restored``
+    manifest: dict
+    _fd: Optional[int] = dataclasses.field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -111,12 +144,21 @@ class Run:
     def started(self) -> datetime.datetime:
         return datetime.datetime.fromisoformat(self.manifest["started"])
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """The journal, to add to while restoring; refused while the process that wrote it still runs."""
+        self._fd = _open_journal(self.journal, made=False)
+        try:
+            yield
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
     def before(self, chosen: set[int]) -> dict[int, Optional[bytes]]:
-        """The bytes the ``chosen`` files (by their place in ``manifest["files"]``) had before the run
-        (``None``: created by it), read from the journal when a restore needs them."""
+        """The bytes the ``chosen`` files (by their place in ``files``) had before the run; ``None`` where the
+        run created the file, or the record cannot be decoded (its sha256 then tells it is damaged)."""
         entries = (line for _, line in _lines(self.journal) if "file" in line)
-        return {index: None if line["before"] is None else base64.b64decode(line["before"])
-                for index, line in enumerate(entries) if index in chosen}
+        return {index: _decoded(line["before"]) for index, line in enumerate(entries) if index in chosen}
 
     def mark_restored(self) -> None:
         self.manifest.setdefault("restored", []).append(_now())
@@ -127,11 +169,15 @@ class Run:
         self._add({"overwritten": {"path": str(path), "bytes": base64.b64encode(data).decode("ascii")}})
 
     def _add(self, line: dict) -> None:
-        fd = _open_journal(self.journal)
-        try:
-            _append(fd, [line])
-        finally:
-            os.close(fd)
+        assert self._fd is not None, "a journal is added to while held"
+        _append(self._fd, [line])
+
+
+def _decoded(text: Optional[str]) -> Optional[bytes]:
+    try:
+        return None if text is None else base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _append(fd: int, lines: list[dict], sync: bool = True) -> None:
@@ -143,41 +189,66 @@ def _append(fd: int, lines: list[dict], sync: bool = True) -> None:
         _sync_data(fd)
 
 
-def _open_journal(journal: Path) -> int:
-    """The journal, for appending; a new one is made (and its folder, the run's, if need be) with its name synced."""
+def _open_journal(journal: Path, made: bool) -> int:
+    """The journal, locked, for appending: a new one (``made``) with its folder, its name synced; an
+    existing one with a half-written last line cut off."""
     flags = os.O_RDWR | os.O_APPEND | flag("O_NOFOLLOW") | flag("O_BINARY")
-    try:
-        fd = os.open(journal, flags)
-    except FileNotFoundError:
-        pass
+    if made:
+        created = _make_private(journal.parent)
+        fd = os.open(journal, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        for folder in {journal.parent, journal.parent.parent, *(new.parent for new in created)}:
+            _sync_folder(folder)
     else:
-        _cut_torn_line(fd)
-        return fd
-    made = _make_private(journal.parent)
-    fd = os.open(journal, flags | os.O_CREAT | os.O_EXCL, 0o600)
-    for folder in [journal.parent, *([journal.parent.parent] if made else [])]:
-        _sync_folder(folder)
+        fd = os.open(journal, flags)
+    try:
+        _lock(fd, journal)
+        if not made:
+            _cut_torn_line(fd)
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 
-def _cut_torn_line(fd: int) -> None:
+def _lock(fd: int, journal: Path) -> None:
+    fcntl = optional_module("fcntl")
+    if fcntl is None:  # Windows: a file open for writing there cannot be opened again for it anyway
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise RestoreError(f"{journal}: its run is still going; restore it once it has finished") from None
+
+
+def _cut_torn_line(fd: int, block: int = 65536) -> None:
     """A line left half written (by a run killed while writing it) removed, so that the next starts a line."""
-    size = os.fstat(fd).st_size
-    os.lseek(fd, 0, os.SEEK_SET)
-    with open(fd, "rb", closefd=False) as handle:
-        data = handle.read(size)
-    if not data.endswith(b"\n"):
-        os.ftruncate(fd, data.rfind(b"\n") + 1)
+    end = os.fstat(fd).st_size
+    if end == 0 or _read_at(fd, end - 1, 1) == b"\n":
+        return
+    start = end
+    while start > 0:
+        start = max(0, start - block)
+        newline = _read_at(fd, start, min(block, end - start)).rfind(b"\n")
+        if newline >= 0:
+            os.ftruncate(fd, start + newline + 1)
+            return
+    os.ftruncate(fd, 0)
 
 
-def _make_private(folder: Path) -> bool:
-    """``folder`` and those above it made, each 0700; whether ``folder`` itself was new."""
-    if folder.is_dir():
-        return False
-    folder.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for private in (folder.parent, folder):
-        private.mkdir(mode=0o700, exist_ok=True)
-    return True
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def _make_private(folder: Path) -> list[Path]:
+    """``folder`` and those above it that are missing, made 0700, the highest first."""
+    missing = [folder, *folder.parents]
+    missing = list(reversed(missing[:next(i for i, path in enumerate(missing) if path.is_dir())]))
+    for private in missing:
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another worker
+            private.mkdir(mode=0o700)
+    return missing
 
 
 def _sync_folder(folder: Path) -> None:
@@ -203,24 +274,46 @@ def _lines(journal: Path) -> Iterator[tuple[int, dict]]:
             except ValueError:
                 line = None
             if not isinstance(line, dict):
-                raise RestoreError(f"{journal}:{number}:1: not a line of a run's journal; restore by hand from the lines before")
+                raise _damaged(journal, number)
             yield number, line
 
 
-def load_run(journal: Path) -> Run:
+def _damaged(journal: Path, number: int) -> RestoreError:
+    return RestoreError(f"{journal}:{number}:1: not a line of a run's journal; restore by hand from the lines before")
+
+
+_HEAD = {"run": str, "part": str, "started": str}
+_FILE = {"path": str, "client": str, "sha256_after": str, "mode": int, "uid": int, "gid": int, "changes": list}
+
+
+def load_run(journal: Path) -> Optional[Run]:
+    """The run's part the journal records; ``None`` for one cut short before its first line (nothing was changed)."""
     manifest: dict = {"files": [], "finished": []}
     for number, line in _lines(journal):
-        if number == 1:
-            manifest.update(line)
-        elif "file" in line:
-            manifest["files"].append(line["file"])
-        elif "finished" in line:
-            manifest["finished"].append(line["home"])
-        elif "restored" in line:
-            manifest.setdefault("restored", []).append(line["restored"])
-    if "run" not in manifest:
-        raise RestoreError(f"{journal}:1:1: not the head of a run's journal")
-    return Run(journal, manifest)
+        try:
+            if number == 1:
+                _check(line, _HEAD)
+                datetime.datetime.fromisoformat(line["started"])
+                manifest.update(line)
+            elif "file" in line:
+                entry = line["file"]
+                _check(entry, _FILE)
+                if not isinstance(entry.get("sha256_before"), (str, type(None))) or not isinstance(
+                        entry.get("root"), (str, type(None))):
+                    raise ValueError
+                manifest["files"].append(entry)
+            elif "finished" in line:
+                manifest["finished"].append(str(line["home"]))
+            elif "restored" in line:
+                manifest.setdefault("restored", []).append(str(line["restored"]))
+        except (KeyError, TypeError, ValueError):
+            raise _damaged(journal, number) from None
+    return Run(journal, manifest) if "run" in manifest else None
+
+
+def _check(line: dict, shape: dict[str, type]) -> None:
+    if not isinstance(line, dict) or not all(isinstance(line.get(key), kind) for key, kind in shape.items()):
+        raise ValueError
 
 
 def new_run_id() -> str:
@@ -249,15 +342,18 @@ class RunGroup:
 
 def run_recorded(state_dir: Path, run_id: str) -> bool:
     """Whether the run recorded a file (a journal is made with the first)."""
-    return any((state_dir / "runs" / run_id).glob(f"*{JOURNAL}"))
+    return any((state_dir / "runs" / run_id).glob(f"*{SUFFIX}"))
 
 
 def load_runs(state_dir: Path) -> list[RunGroup]:
     groups: dict[str, list[Run]] = {}
-    for journal in sorted((state_dir / "runs").glob(f"*/*{JOURNAL}")):
+    for journal in sorted((state_dir / "runs").glob(f"*/*{SUFFIX}")):
         run = load_run(journal)
-        groups.setdefault(run.id, []).append(run)
+        if run is not None:
+            groups.setdefault(run.id, []).append(run)
     return sorted((RunGroup(run_id, parts) for run_id, parts in groups.items()), key=lambda group: group.started)
+
+
 def select_runs(runs: list[RunGroup], run_id: Optional[str], since: Optional[datetime.datetime]) -> list[RunGroup]:
     """The runs to undo, newest first: one by id (or unique prefix), all since a date, or the last."""
     if run_id:

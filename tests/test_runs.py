@@ -1,14 +1,17 @@
 """The run journal: private, one per process, synced before a file is replaced, readable after any cut."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
+from migrate.errors import MigrateError
 from migrate.errors import RestoreError
 from migrate.files import read_source
+from migrate.files import sha256
 from migrate.model import Change
 from migrate.runner import restore
 from migrate.runs import Journal
@@ -68,6 +71,7 @@ def test_a_damaged_line_is_refused_with_its_place(tmp_path: Path) -> None:
         load_runs(tmp_path / "state")
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_each_process_writes_its_own_journal(tmp_path: Path) -> None:
     recorded_journal(tmp_path, {"a": b"one\n"})
     child = os.fork()
@@ -79,3 +83,77 @@ def test_each_process_writes_its_own_journal(tmp_path: Path) -> None:
     os.waitpid(child, 0)
     [run] = load_runs(tmp_path / "state")
     assert len(run.parts) == 2 and run.files == 2
+
+
+def test_a_journal_cut_short_before_its_first_line_holds_nothing(tmp_path: Path) -> None:
+    """Killed after making its journal, before the first line was on disk: no file was replaced yet."""
+    path = recorded_journal(tmp_path, {"a": b"one\n"})
+    (path.parent / "999.jsonl").write_bytes(b"")
+    (path.parent / "998.jsonl").write_bytes(b'{"run": "R1", "part": "9')
+    [run] = load_runs(tmp_path / "state")
+    assert [part.journal for part in run.parts] == [path]
+
+
+@pytest.mark.parametrize("line", [b'{"finished": "now"}', b'{"file": {"path": 3}}', b'{"file": []}'])
+def test_a_line_of_the_wrong_shape_is_refused_with_its_place(tmp_path: Path, line: bytes) -> None:
+    path = recorded_journal(tmp_path, {"a": b"one\n"})
+    with open(path, "ab") as handle:
+        handle.write(line + b"\n")
+    with pytest.raises(RestoreError, match=r":4:1: not a line of a run's journal"):
+        load_runs(tmp_path / "state")
+
+
+def test_a_write_that_fails_leaves_no_part_of_a_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk half-way through a record: the record is cut off again, and the setup is not written."""
+    journal = Journal(tmp_path / "state", "R1", "built-in", "test")
+    (tmp_path / "a").write_bytes(b"one\n")
+    journal.record([(read_source(tmp_path / "a"), b"ONE\n", False)], "fetchmail", [])
+    real_write, calls = os.write, []
+
+    def full_disk(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == 1:
+            return real_write(fd, bytes(data)[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(MigrateError, match="cannot record the run"):
+        journal.record([(read_source(tmp_path / "a"), b"TWO\n", False)], "fetchmail", [])
+    monkeypatch.setattr(os, "write", real_write)
+    journal.record([(read_source(tmp_path / "a"), b"THREE\n", False)], "fetchmail", [])
+    journal.close()
+    [run] = load_runs(tmp_path / "state")
+    assert [entry["sha256_after"] for entry in run.parts[0].manifest["files"]] == [
+        sha256(b"ONE\n"), sha256(b"THREE\n")]
+
+
+def test_a_run_still_going_is_not_restored(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "state", "R1", "built-in", "test")
+    (tmp_path / "a").write_bytes(b"one\n")
+    journal.record([(read_source(tmp_path / "a"), b"ONE\n", False)], "fetchmail", [])
+    (tmp_path / "a").write_bytes(b"ONE\n")
+    [run] = load_runs(tmp_path / "state")
+    with pytest.raises(RestoreError, match="still going"):
+        restore(run.parts[0], force=False)
+    journal.close()
+    restore(run.parts[0], force=False)
+    assert (tmp_path / "a").read_bytes() == b"one\n"
+
+
+def test_restore_reaches_each_file_as_the_run_did_never_through_a_link(tmp_path: Path) -> None:
+    """A folder of the home swapped for a link after the run: restore does not write through it."""
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    (home / ".mutt").mkdir(parents=True)
+    elsewhere.mkdir()
+    (home / ".mutt" / "muttrc").write_bytes(b"one\n")
+    journal = Journal(tmp_path / "state", "R1", "built-in", "test")
+    journal.record([(read_source(home / ".mutt" / "muttrc", home), b"ONE\n", False)], "mutt", [], root=home)
+    journal.close()
+    (home / ".mutt" / "muttrc").rename(elsewhere / "muttrc")
+    (home / ".mutt").rmdir()
+    (home / ".mutt").symlink_to(elsewhere)
+    (elsewhere / "muttrc").write_bytes(b"ONE\n")
+    [run] = load_runs(tmp_path / "state")
+    [outcome] = restore(run.parts[0], force=True)
+    assert outcome.status == "failed" and "symbolic link" in outcome.reason
+    assert (elsewhere / "muttrc").read_bytes() == b"ONE\n"
