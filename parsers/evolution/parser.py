@@ -22,8 +22,8 @@ from parsers.evolution import MAILMIGRATE_PATTERNS
 from parsers.evolution import sources
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.migration import migrate
-from parsers.evolution.processes import RunningPrograms
-from parsers.evolution.processes import config_folder
+from parsers.processes import RunningPrograms
+from parsers.processes import config_folder
 
 if TYPE_CHECKING:
     from parsers.evolution.gconf import GconfSetup

@@ -22,7 +22,7 @@ from parsers.evolution import EvolutionParser
 from parsers.evolution.keyfile import escape
 from parsers.evolution.keyfile import parse_keyfile
 from parsers.evolution.keyfile import unescape
-from parsers.evolution.processes import RunningPrograms
+from parsers.processes import RunningPrograms
 from tests.conftest import SAMPLES
 from tests.oracles import require
 

@@ -37,7 +37,7 @@ class RunningPrograms:
 
 
 def config_folder(pid: int) -> Optional[str]:
-    """The folder a process takes as the user's configuration folder (GLib's: ``$XDG_CONFIG_HOME``, else
+    """The folder a process takes as the user's configuration folder (GLib's and Qt's: ``$XDG_CONFIG_HOME``, else
     ``$HOME/.config``); ``None`` when its environment cannot be read."""
     try:
         with open(f"/proc/{pid}/environ", "rb") as environ:
@@ -52,7 +52,7 @@ def _scan() -> dict[int, Programs]:
     found: dict[int, dict[bytes, list[int]]] = {}
     try:
         processes = os.scandir("/proc")
-    except OSError:  # no /proc: Windows, where Evolution is not at home
+    except OSError:  # no /proc: Windows, where these clients are not at home
         return {}
     with processes:
         for process in processes:
