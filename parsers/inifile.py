@@ -78,10 +78,14 @@ class IniEditor:
     def set(self, group: str, key: str, value: str) -> None:
         targets = self.file.targets(group, key) if group not in self.dropped_groups else []
         for entry in targets:
-            if self.file.value(entry) != value:
-                self.values[entry.value_index] = self.file.written(value, entry)
+            self.set_entry(entry, value)
         if not targets:
             self.added.setdefault(group, {})[key] = value
+
+    def set_entry(self, entry: Entry, value: str) -> None:
+        """The value of this very entry (also one the program does not read, such as an earlier duplicate)."""
+        if self.file.value(entry) != value:
+            self.values[entry.value_index] = self.file.written(value, entry)
 
     def remove(self, group: str, key: str) -> None:
         """Every line of ``key`` in ``group``, whatever the program would read of them."""

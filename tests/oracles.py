@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import NoReturn
+from typing import Optional
 
 import pytest
 
@@ -51,3 +52,22 @@ def effective_port(server: dict, user: dict) -> int:
     if service is None:
         return 993 if user["ssl"] else 143
     return {"imaps": 993, "imap": 143}.get(service) or int(service)
+
+
+#: What ``kreadconfig`` prints for a key it does not find (no value KDE writes looks like it).
+_ABSENT = "\x01absent\x01"
+
+
+def kreadconfig(path: Path, group: str, key: str, locale: str = "C") -> Optional[str]:
+    """The value KDE Frameworks' KConfig reads for ``key`` of ``group`` (``\\x1d`` between nested groups) of the
+    file, in ``locale``; ``None`` when it has none.  ``kreadconfig5`` (Debian's ``libkf5config-bin``)."""
+    binary = require("kreadconfig5")
+    groups = [arg for part in group.split("\x1d") for arg in ("--group", part)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(path.parent), "LC_ALL": locale,
+           "XDG_CONFIG_HOME": str(path.parent), "QT_LOGGING_RULES": "*=false"}
+    done = subprocess.run([binary, "--file", str(path.resolve()), *groups, "--key", key, "--default", _ABSENT],
+                          capture_output=True, env=env, timeout=30)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    value = done.stdout.decode("utf-8", "surrogateescape")
+    value = value[:-1] if value.endswith("\n") else value
+    return None if value == _ABSENT else value

@@ -56,7 +56,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "52 setups: 48 to change, 4 unchanged" in out
+    assert "58 setups: 53 to change, 5 unchanged" in out
 
 
 def test_plan_writes_nothing_and_check_reports_pending(home: Path, capsys) -> None:

@@ -94,5 +94,5 @@ def test_a_plan_of_one_file_imports_its_parser_and_no_other() -> None:
     imported = json.loads(done.stdout.splitlines()[-1])
     assert "parsers.mutt.parser" in imported
     assert [name for name in imported if not name.startswith("parsers.mutt")] == [
-        "parsers.evolution", "parsers.fetchmail", "parsers.windows", "parsers.windows.iaf_format"]  # declarations only:
+        "parsers.evolution", "parsers.fetchmail", "parsers.kmail", "parsers.windows", "parsers.windows.iaf_format"]  # declarations only:
     # the entry points whose names sort before muttrc's

@@ -8,8 +8,8 @@ from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import folder_moves
 from migrate.model import new_values
-from parsers.evolution.folders import folder_moves
 from parsers.evolution.folders import moved_path
 from parsers.evolution.keyfile import KeyFile
 from parsers.evolution.sources import SECURITY_NICK
