@@ -55,7 +55,7 @@ class IniFile(FileDocument):
         raise NotImplementedError
 
     def targets(self, group: str, key: str) -> list[Entry]:
-        """The entries whose values a new value of ``key`` goes into; none: a line is added."""
+        """The entries whose values a new value of ``key`` goes into (a line is added when none is read)."""
         entry = self.entry(group, key)
         return [entry] if entry is not None else []
 
@@ -76,10 +76,10 @@ class IniEditor:
         self.headers: dict[int, str] = {}
 
     def set(self, group: str, key: str, value: str) -> None:
-        targets = self.file.targets(group, key) if group not in self.dropped_groups else []
-        for entry in targets:
+        dropped = group in self.dropped_groups
+        for entry in [] if dropped else self.file.targets(group, key):
             self.set_entry(entry, value)
-        if not targets:
+        if dropped or self.file.entry(group, key) is None:
             self.added.setdefault(group, {})[key] = value
 
     def set_entry(self, entry: Entry, value: str) -> None:

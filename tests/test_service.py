@@ -195,6 +195,7 @@ CLIENT_SAMPLES = [SAMPLES / "thunderbird" / name for name in ("imap-inbox-folder
 CLIENT_SAMPLES += [SAMPLES / "pine" / name for name in ("alpine-imap.pinerc", "pine4-pop.pinerc", "latin1.pinerc",
                                                          "lists-nicknames.pinerc")]
 CLIENT_SAMPLES += [SAMPLES / "evolution" / name for name in ("2.x", "3.x-imap", "3.x-pop")]
+CLIENT_SAMPLES += [SAMPLES / "kmail" / name for name in ("kde3-pop", "kde3-imap", "kf5")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:
