@@ -20,8 +20,8 @@ from migrate.folders import by_descriptor
 from migrate.lock import LOCK_FILE
 from migrate.lock import home_lock
 from migrate.posix import may_be_running
-from parsers.processes import RunningPrograms
 from parsers.fetchmail import FetchmailParser
+from parsers.processes import RunningPrograms
 from tests.conftest import SAMPLES
 from tests.without_posix import take_away
 

@@ -99,10 +99,13 @@ def _auth(number: Optional[int]) -> str:
 
 def _imap_account(setup: ResourceSetup) -> Account:
     rc = setup.rc
-    name = rc.get("network", "name") or setup.instance
-    return Account(setup.instance, f"IMAP account {name!r} (Akonadi {setup.instance})", 1,
+    return Account(setup.instance, _label("IMAP", rc.get("network", "name"), setup.instance), 1,
                    imap_endpoint(lambda key: rc.get("network", key)),
                    subscribed_only=flag(rc.get("network", "SubscriptionEnabled")))
+
+
+def _label(kind: str, name: Optional[str], instance: str) -> str:
+    return f"{kind} account {name!r} (Akonadi {instance})" if name else f"{kind} account (Akonadi {instance})"
 
 
 def pop3_endpoint(rc: KConfigFile) -> Endpoint:
@@ -114,8 +117,7 @@ def pop3_endpoint(rc: KConfigFile) -> Endpoint:
 
 def _pop3_account(setup: ResourceSetup) -> Account:
     rc = setup.rc
-    name = rc.get("General", "name") or setup.instance
-    return Account(setup.instance, f"POP3 account {name!r} (Akonadi {setup.instance})", 1, pop3_endpoint(rc),
+    return Account(setup.instance, _label("POP3", rc.get("General", "name"), setup.instance), 1, pop3_endpoint(rc),
                    keeps_mail_on_server=flag(rc.get("General", "leaveOnServer")))
 
 

@@ -3,7 +3,7 @@
 The grammar, from KConfig's own parser (``kconfigini.cpp`` of KDE Frameworks 5 and 6, which
 KDE 4 shares; KDE 3's ``kconfigbackend.cpp`` where it differs, the ``kde3`` dialect):
 
-- A line ends at LF; the blanks around it (a CRLF's CR among them) are no part of it.  Blank
+- A line ends at LF; the blanks around it (space, tab, CR: a CRLF's CR among them) are no part of it.  Blank
   lines and lines starting with ``#`` are comments.
 - ``[Group]``: a header.  KDE 4+: ``[A][B]`` is group B inside A, ``[A][$i]`` makes A immutable,
   anything after the last ``]`` is ignored, escapes as in values (``\\x5d`` for ``]``).  KDE 3:
@@ -15,7 +15,8 @@ KDE 4 shares; KDE 3's ``kconfigbackend.cpp`` where it differs, the ``kde3`` dial
   (deleted, no ``=`` needed) and one ``[locale]``.  A line with no ``=``, a second locale or an
   unclosed ``[`` is skipped, as KConfig skips it.
 - Values: ``\\s`` (a space), ``\\t``, ``\\n``, ``\\r``, ``\\\\``, ``\\xNN`` (a byte; KDE 4+ only);
-  ``\\,`` and ``\\;`` stay as written (list and desktop-file escapes); other ``\\c`` become ``\\``.
+  ``\\,`` and ``\\;`` stay as written (list and desktop-file escapes); other ``\\c`` become ``\\``
+  (KDE 3: stay as written); a backslash at the end is dropped (KDE 3: kept).
 - Of two entries of a key the last counts, unless the first was immutable; ``[$d]`` deletes; a
   duplicated group is one group; an entry for another locale is read only in that locale.
 
@@ -36,7 +37,9 @@ from parsers.inifile import Entry
 from parsers.inifile import IniFile
 
 KDE3, KDE4 = "kde3", "kde4"  #: dialects; ``kde4`` also stands for KDE Frameworks 5 and 6
-BLANKS = " \t\n\v\f\r"  #: what KConfig trims (C ``isspace``)
+#: what KConfig trims around lines, keys and values: KF5's ``bf_isspace``; KDE 3 skips C's ``isspace``
+#: (KF6 trims as C does too: ``\v`` and ``\f`` differ, which no KDE writes)
+BLANKS = {KDE4: " \t\r", KDE3: " \t\v\f\r"}
 _KDE3_VALUE_BLANKS = " \t\r"
 _LINE = re.compile(r"([^\n]*)(\n|$)")
 _ESCAPES = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
@@ -56,7 +59,7 @@ class KEntry(Entry):
 class KConfigFile(IniFile):
     dialect: str = KDE4
     #: the variables ``[$e]`` values may name that are known here (``HOME``); others stay as written
-    environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    environment: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     def entry(self, group: str, key: str) -> Optional[Entry]:
         """What KConfig reads for the key in a locale of its own (localized entries aside): ``None`` when
@@ -142,17 +145,18 @@ def parse_kconfig(data: bytes, path: str, dialect: str = KDE4, environment: Opti
             break
         if newline and body.endswith("\r"):
             body, newline = body[:-1], "\r\n"
-        stripped = body.strip(BLANKS)
+        stripped = body.strip(BLANKS[dialect])
         start = len(tokens)
         if not stripped or stripped.startswith("#"):
             tokens += [Token("OTHER", body)] if body else []
         elif stripped.startswith("["):
             header = _group(_read_text(stripped, dialect), dialect)
+            if dialect == KDE4:  # KF5 resets the group's immutability before it reads the header, even one it refuses
+                group_immutable = file_immutable
             if header is None:
                 tokens.append(Token("OTHER", body))
             elif header[0] is None:  # [$i] alone: every later group is immutable (KDE 4+: this one is named "")
-                if dialect == KDE4:
-                    group, group_immutable = "", file_immutable
+                group = "" if dialect == KDE4 else group
                 file_immutable = True
                 tokens.append(Token("OTHER", body))
             else:
@@ -207,8 +211,9 @@ def _group(line: str, dialect: str) -> Optional[tuple[Optional[str], bool]]:
 def _entry_tokens(body: str, stripped: str, dialect: str, secret_keys: frozenset[str]):
     """An entry line's tokens (the value's position among them, -1 for ``key[$d]`` with no ``=``), its key
     and options; ``None`` for a line KConfig skips."""
+    blanks = BLANKS[dialect]
     equals = stripped.find("=")
-    raw_key = _read_text((stripped if equals < 0 else stripped[:equals]).strip(BLANKS), dialect)
+    raw_key = _read_text((stripped if equals < 0 else stripped[:equals]).strip(blanks), dialect)
     if not raw_key:
         return None
     key, options = raw_key, {"locale": None, "i": False, "e": False, "d": False}
@@ -232,13 +237,13 @@ def _entry_tokens(body: str, stripped: str, dialect: str, secret_keys: frozenset
     if equals < 0 and not options["d"]:
         return None
     key = unescape(key, dialect) if dialect == KDE4 else key.replace("%5b", "[").replace("%5d", "]")
-    lead = body[: len(body) - len(body.lstrip(BLANKS))]
+    lead = body[: len(body) - len(body.lstrip(blanks))]
     if equals < 0:
         return [Token("KEY", body)], key, -1, options
     after = stripped[equals + 1 :]
-    value = after.strip(BLANKS)
-    before_value = len(after) - len(after.lstrip(BLANKS))
-    key_text = lead + stripped[:equals].rstrip(BLANKS)
+    value = after.strip(blanks)
+    before_value = len(after) - len(after.lstrip(blanks))
+    key_text = lead + stripped[:equals].rstrip(blanks)
     separator = stripped[len(key_text) - len(lead) : equals + 1] + after[:before_value]
     trail = body[len(key_text) + len(separator) + len(value) :]
     line = [Token("KEY", key_text), Token("EQ", separator), Token("VALUE", value, key in secret_keys)]
@@ -258,8 +263,8 @@ def unescape(raw: str, dialect: str = KDE4) -> str:
         i += 1
         if byte != b"\\":
             out += byte
-        elif i == len(data):  # a backslash at the end stays
-            out += b"\\"
+        elif i == len(data):  # a backslash at the end ends the value, and goes
+            break
         elif data[i : i + 1] == b"x":
             if i + 2 < len(data):
                 digits = data[i + 1 : i + 3]

@@ -39,7 +39,7 @@ from parsers.kmail.values import port
 KINDS = {"pop": "pop3", "imap": "imap", "cachedimap": "imap"}
 SECRETS = frozenset({"pass", "passwd"})
 IDENTITY_FOLDERS = {"Fcc": "sent", "Drafts": "drafts", "Templates": "templates"}
-_PLAIN = {"*": "plain", "USER": "plain", "LOGIN": "plain", "PLAIN": "plain", "AUTO": "any"}
+_AUTH = {"*": "plain", "USER": "plain", "LOGIN": "plain", "PLAIN": "plain", "AUTO": "any"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _account(setup: Kmail1Setup, group: str) -> Optional[Account]:
     auth = (get("auth") or "*").upper()
     endpoint = Endpoint(
         protocol=protocol, host=get("host") or "", port=port(get("port"), default_port) or default_port,
-        security=security, auth=_PLAIN.get(auth, auth.lower()), username=get("login") or None,
+        security=security, auth=_AUTH.get(auth, auth.lower()), username=get("login") or None,
         has_password=stores_password(setup, group) and bool(get("pass") or get("passwd")),
     )
     imap = protocol == "imap"

@@ -25,9 +25,11 @@ from parsers.kmail import folder_ids
 from parsers.kmail.kmail1 import Kmail1Setup
 from parsers.kmail.kmail1 import kind
 from parsers.kmail.kmail1 import stores_password
+from parsers.kmail.transports import KDE3_SPELLING
+from parsers.kmail.transports import set_transport
+from parsers.kmail.wallet import wallet_note
 
 _NAMESPACE_KEYS = ("0", "1", "2", "prefix")
-_ENCRYPTION = {"ssl": "SSL", "starttls": "TLS", "none": "NONE"}
 
 
 def migrate(setup: Kmail1Setup, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
@@ -37,7 +39,7 @@ def migrate(setup: Kmail1Setup, accounts: list[Account], changes: list[Change]) 
     for account in accounts:
         mine = grouped.get(account.key, [])
         if mine and account.outgoing is not None:
-            _transport(editors[setup.rc.path], account, mine, notes)
+            _transport(setup, editors[setup.rc.path], account, mine, notes)
         elif mine:
             _account(setup, editors, account, mine, notes)
     return {path: editor.document() for path, editor in editors.items()}, notes
@@ -68,9 +70,9 @@ def _account(setup: Kmail1Setup, editors: dict[str, IniEditor], account: Account
         rc.set(group, "store-passwd", "false")
         rc.remove(group, "pass")
         rc.remove(group, "passwd")
-    elif stores_password(setup, group) and not endpoint.has_password:
-        notes.append(Note(account.key, "kmail", "the password is kept in KWallet (folder kmail,"
-                          f" account-{setup.rc.get(group, 'Id') or '?'}); it is not touched"))
+    else:
+        notes += wallet_note(account.key, endpoint, stores_password(setup, group),
+                             f"folder kmail, account-{setup.rc.get(group, 'Id') or '?'}")
     if any(c.field == "subscribed_only" for c in changes):
         rc.set(group, "subscribed-folders", "false")
     moves = folder_moves(changes)
@@ -107,20 +109,9 @@ def _move_folder_ids(setup: Kmail1Setup, editors: dict[str, IniEditor], account:
         editors[setup.rc.path].rename(header, text.replace(name, f"Folder-{new}", 1))
 
 
-def _transport(rc: IniEditor, account: Account, changes: list[Change], notes: list[Note]) -> None:
-    group, endpoint = account.key, account.outgoing
-    assert endpoint is not None
-    values = new_values(changes, "outgoing")
-    if "host" in values:
-        rc.set(group, "host", str(values["host"]))
-    if "port" in values or "security" in values:
-        rc.set(group, "port", str(values.get("port", endpoint.port)))
-        rc.set(group, "encryption", _ENCRYPTION[str(values.get("security", endpoint.security))])
-    if "auth" in values:
-        rc.set(group, "auth", "true")
-        rc.set(group, "authtype", "PLAIN")
-    if "username" in values:
-        rc.set(group, "user", str(values["username"]))
-    if "password" in values:
-        rc.set(group, "storepass", "false")
-        rc.remove(group, "pass")
+def _transport(setup: Kmail1Setup, rc: IniEditor, account: Account, changes: list[Change], notes: list[Note]) -> None:
+    assert account.outgoing is not None
+    set_transport(rc, account.key, account.outgoing, new_values(changes, "outgoing"), KDE3_SPELLING)
+    if not any(c.field == "outgoing.password" for c in changes):
+        notes += wallet_note(account.key, account.outgoing, setup.flag(account.key, "storepass"),
+                             f"folder kmail, transport-{setup.rc.get(account.key, 'id') or '?'}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import NamedTuple
 
 from migrate.document import Document
 from migrate.model import Account
@@ -31,9 +32,21 @@ from parsers.kmail.locations import environment
 from parsers.kmail.values import choice
 from parsers.kmail.values import flag
 from parsers.kmail.values import port
+from parsers.kmail.wallet import wallet_note
 
 ENCRYPTION = ("None", "SSL", "TLS")
 _SECURITY = {"None": "none", "SSL": "ssl", "TLS": "starttls"}
+
+
+class Spelling(NamedTuple):
+    """How a version writes a transport's encryption and names its saved password."""
+
+    encryption: dict[str, str]
+    password: str
+
+
+KDE4_SPELLING = Spelling({"ssl": "SSL", "starttls": "TLS", "none": "None"}, "password")
+KDE3_SPELLING = Spelling({"ssl": "SSL", "starttls": "TLS", "none": "NONE"}, "pass")
 _GROUP = re.compile(r"Transport (.+)")
 
 
@@ -85,25 +98,29 @@ def migrate(setup: TransportsSetup, accounts: list[Account], changes: list[Chang
     rc, notes = IniEditor(setup.rc), []
     grouped = by_account(changes)
     for account in accounts:
-        mine, group, endpoint_ = grouped.get(account.key, []), account.key, account.outgoing
-        if not mine or endpoint_ is None:
+        mine, group = grouped.get(account.key, []), account.key
+        if not mine or account.outgoing is None:
             continue
-        values = new_values(mine, "outgoing")
-        if "host" in values:
-            rc.set(group, "host", str(values["host"]))
-        if "port" in values or "security" in values:
-            rc.set(group, "port", str(values.get("port", endpoint_.port)))
-            rc.set(group, "encryption", {v: k for k, v in _SECURITY.items()}[str(values.get("security", endpoint_.security))])
-        if "auth" in values:
-            rc.set(group, "auth", "true")
-            rc.set(group, "authtype", "PLAIN")
-        if "username" in values:
-            rc.set(group, "user", str(values["username"]))
-        if "password" in values:
-            rc.set(group, "storepass", "false")
-            rc.remove(group, "password")
-        elif flag(setup.rc.get(group, "storepass")) and not endpoint_.has_password:
-            notes.append(Note(account.key, "kmail", f"the password is kept in KWallet (folder mailtransports,"
-                              f" {setup.rc.get(group, 'id') or group}); it is not touched"))
+        set_transport(rc, group, account.outgoing, new_values(mine, "outgoing"), KDE4_SPELLING)
+        if not any(c.field == "outgoing.password" for c in mine):
+            notes += wallet_note(account.key, account.outgoing, flag(setup.rc.get(group, "storepass")),
+                                 f"folder mailtransports, {setup.rc.get(group, 'id') or group}")
     return {setup.rc.path: rc.document()}, notes
+
+
+def set_transport(editor: IniEditor, group: str, endpoint: Endpoint, values: dict, spelling: Spelling) -> None:
+    """A transport's new values, in the keys KMail 1.x (``kmailrc``) and KDE 4+ (``mailtransports``) share."""
+    if "host" in values:
+        editor.set(group, "host", str(values["host"]))
+    if "port" in values or "security" in values:
+        editor.set(group, "port", str(values.get("port", endpoint.port)))
+        editor.set(group, "encryption", spelling.encryption[str(values.get("security", endpoint.security))])
+    if "auth" in values:
+        editor.set(group, "auth", "true")
+        editor.set(group, "authtype", "PLAIN")
+    if "username" in values:
+        editor.set(group, "user", str(values["username"]))
+    if "password" in values:
+        editor.set(group, "storepass", "false")
+        editor.remove(group, spelling.password)
 
