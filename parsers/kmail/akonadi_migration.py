@@ -108,5 +108,6 @@ def _replace_pop3(setup: ResourceSetup, account: Account, values: dict, notes: l
     notes.append(Note(account.key, "kmail", (
         f"KMail cannot turn a POP3 account into IMAP: the POP3 account stays, with its mail, and stops checking;"
         f" {setup.firstrun.path} makes Akonadi create the IMAP account when it next starts. Check mail in the"
-        " new account, then remove the POP3 account (its mail stays in the local folders)")))
+        " new account, then remove the POP3 account (its mail stays in the local folders); if KMail has an IMAP"
+        " account of this mailbox already, remove the new one instead")))
     return documents

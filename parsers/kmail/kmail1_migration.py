@@ -62,8 +62,9 @@ def _account(setup: Kmail1Setup, editors: dict[str, IniEditor], account: Account
         rc.set(group, "port", str(values.get("port", endpoint.port)))
         rc.set(group, "use-ssl", "true" if security == "ssl" else "false")
         rc.set(group, "use-tls", "true" if security == "starttls" else "false")
+    imap = converting or endpoint.protocol == "imap"
     if "auth" in values or converting and (setup.rc.get(group, "auth") or "*").upper() not in ("*", "LOGIN", "PLAIN"):
-        rc.set(group, "auth", "*")  # IMAP's LOGIN command: the password as it is, inside TLS
+        rc.set(group, "auth", "*" if imap else "USER")  # IMAP's LOGIN command, POP's USER/PASS: the password as it is
     if "username" in values:
         rc.set(group, "login", str(values["username"]))
     if "password" in values:

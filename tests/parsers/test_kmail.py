@@ -22,6 +22,7 @@ from migrate.engine import plan_setup
 from migrate.policy import load_policy
 from parsers.inifile import IniEditor
 from parsers.kmail import folder_ids
+from parsers.kmail.firstrun import firstrun_path
 from parsers.kmail.kconfig import KDE3
 from parsers.kmail.kconfig import KDE4
 from parsers.kmail.kconfig import escape
@@ -340,3 +341,13 @@ def test_a_first_run_folder_that_is_a_link_out_of_the_home_is_never_written_thro
     assert code == 0 and list(outside.iterdir()) == []
     assert (home / ".config" / "akonadi_pop3_resource_1rc").read_bytes() == (
         KMAIL / "kf5" / ".config" / "akonadi_pop3_resource_1rc").read_bytes()
+
+
+@pytest.mark.parametrize("resource, expected", [
+    ("/home/cc/.config/akonadi_pop3_resource_0rc", "/home/cc/.local/share/akonadi/firstrun/mailmigrate-akonadi_pop3_resource_0"),
+    ("/home/cc/.kde/share/config/akonadi_pop3_resource_2rc",
+     "/home/cc/.kde/share/apps/akonadi/firstrun/mailmigrate-akonadi_pop3_resource_2"),
+    ("/srv/configs/akonadi_pop3_resource_0rc", None),
+])
+def test_the_first_run_file_goes_to_the_data_folder_of_that_kde(resource: str, expected: Optional[str]) -> None:
+    assert firstrun_path(resource) == expected
