@@ -4,8 +4,8 @@ A POP account becomes IMAP in place and keeps its ``Id``: at its next start KMai
 folder tree of every ``imap`` account, named by that ``Id``, and makes it the account's folder
 whatever ``Folder`` said (``KMKernel::init``); the mail POP downloaded stays in the local folder
 it was put in, and the POP settings left in the group are ignored (KMail drops them when it next
-saves its accounts).  KMail 1.x has no way to add an account from outside but this file, so
-converting in place is also what adding one would be, without a second account on one mailbox.
+saves its accounts).  An appended account instead would leave a POP account checking a server
+that no longer answers, and lose what names the account by its ``Id`` (filters' ``accounts-set``).
 
 The namespaces the old server announced go (``0``, ``1``, ``2``, ``Namespace:<prefix>``, the
 older ``prefix``): KMail asks the server for its own when none are stored
