@@ -79,10 +79,14 @@ def write_atomic(
     Everything goes through the folder as ``read_source`` opens it, so nothing
     is written through a link.  With ``unchanged_since``, refuse when the file
     was changed or swapped for a link after it was read.  With ``create``,
-    refuse when a file of that name exists (a new file never replaces one).
+    refuse when a file of that name exists (a new file never replaces one), and
+    make the folders missing on its way, each inside the last and through no
+    link, private to the file's owner.
     Stopped anywhere (an error, Ctrl-C, a worker told to stop), it leaves no
     temporary file: the name is removed whether or not the file was made yet.
     """
+    if create:
+        _make_folders(path.parent, owner, root)
     with open_folder(path.parent, root) as folder:
         temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
         try:
@@ -110,6 +114,18 @@ def remove(path: Path, root: Optional[Path] = None) -> None:
     """Remove the file ``path``, reached as ``read_source`` reaches it (never through a link)."""
     with open_folder(path.parent, root) as folder:
         folder.unlink(path.name)
+def _make_folders(folder: Path, owner: Ownership, root: Optional[Path]) -> None:
+    missing: list[str] = []
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder.name)
+        folder = folder.parent
+    for name in reversed(missing):
+        with open_folder(folder, root) as held:
+            held.mkdir(name)
+        folder = folder / name
+        with open_folder(folder, root) as made:
+            if isinstance(made, DescriptorFolder):
+                _chown(made.fd, owner)
 
 
 def _link_new(temp: str, path: Path, folder: Union[DescriptorFolder, CheckedFolder]) -> None:

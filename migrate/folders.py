@@ -124,6 +124,11 @@ class DescriptorFolder:
     def unlink(self, name: str) -> None:
         os.unlink(name, dir_fd=self.fd)
 
+    def mkdir(self, name: str) -> None:
+        """A new folder ``name``, private (0700); one made meanwhile by someone else is taken as it is."""
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o700, dir_fd=self.fd)
+
     def sync(self) -> None:
         os.fsync(self.fd)
 
@@ -200,6 +205,11 @@ class CheckedFolder:
 
     def unlink(self, name: str) -> None:
         os.unlink(self.path / name)
+
+    def mkdir(self, name: str) -> None:
+        self.check()
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(self.path / name, 0o700)
 
     def sync(self) -> None:
         """The folder's entries on disk, where a folder can be opened (Windows cannot; NTFS journals them)."""

@@ -117,6 +117,11 @@ def new_values(changes: list[Change], side: str) -> dict[str, object]:
     return {c.field.split(".", 1)[1]: c.new for c in changes if c.field.startswith(side + ".")}
 
 
+def folder_moves(changes: list[Change]) -> dict[str, str]:
+    """Old folder name to new, from the plan's ``folder`` changes."""
+    return {str(change.old): str(change.new) for change in changes if change.field == "folder"}
+
+
 def by_account(findings: Iterable[AnyFinding]) -> dict[str, list[AnyFinding]]:
     """The changes (or notes) of each account, in plan order: grouped once, not looked for again for each account."""
     grouped: dict[str, list[AnyFinding]] = {}

@@ -1,7 +1,7 @@
 """Which programs each user is running, from ``/proc``: one scan serves every setup looked at soon after.
 
 Parsers of desktop clients ask it whether the client of a setup runs as the owner of
-its files (Evolution, Claws Mail and Sylpheed, Mulberry, Apple Mail), and what a running
+its files (Evolution, KMail, Claws Mail and Sylpheed, Mulberry, Apple Mail), and what a running
 one took as its folders.
 
 A scan reads every process (``/proc`` holds hundreds, a shared server
@@ -41,7 +41,7 @@ class RunningPrograms:
 
 
 def config_folder(pid: int) -> Optional[str]:
-    """The folder a process takes as the user's configuration folder (GLib's: ``$XDG_CONFIG_HOME``, else
+    """The folder a process takes as the user's configuration folder (GLib's and Qt's: ``$XDG_CONFIG_HOME``, else
     ``$HOME/.config``); ``None`` when its environment cannot be read."""
     variables = environment(pid)
     if variables is None:

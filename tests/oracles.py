@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import NoReturn
+from typing import Optional
 
 import pytest
 
@@ -113,3 +114,20 @@ def getmail_dump(data: bytes, workdir: Path) -> dict[str, str]:
     values = dict(re.findall(r'(\w+)="(.*?)"(?=, \w+="|$)', found.group(2)))
     return {"type": found.group(1), **values, "destination": re.search(r"^  destination: .*$", out, re.M).group(),
             "options": out[out.index("  options:"):], "warnings": done.stderr.decode(errors="replace")}
+#: What ``kreadconfig`` prints for a key it does not find (no value KDE writes looks like it).
+_ABSENT = "\x01absent\x01"
+
+
+def kreadconfig(path: Path, group: str, key: str, locale: str = "C") -> Optional[str]:
+    """The value KDE Frameworks' KConfig reads for ``key`` of ``group`` (``\\x1d`` between nested groups) of the
+    file, in ``locale``; ``None`` when it has none.  ``kreadconfig5`` (Debian's ``libkf5config-bin``)."""
+    binary = require("kreadconfig5")
+    groups = [arg for part in group.split("\x1d") for arg in ("--group", part)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(path.parent), "LC_ALL": locale,
+           "XDG_CONFIG_HOME": str(path.parent), "QT_LOGGING_RULES": "*=false"}
+    done = subprocess.run([binary, "--file", str(path.resolve()), *groups, "--key", key, "--default", _ABSENT],
+                          capture_output=True, env=env, timeout=30)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    value = done.stdout.decode("utf-8", "surrogateescape")
+    value = value[:-1] if value.endswith("\n") else value
+    return None if value == _ABSENT else value

@@ -76,7 +76,7 @@ def test_plan_on_the_samples_prints_plans_and_diffs(capsys) -> None:
     assert "incoming protocol: pop3 -> imap" in out
     assert "+poll staff-mail.lboro.ac.uk with proto IMAP service 993 auth password" in out
     assert "not this service" in out and "compliant" in out
-    assert "83 setups: 75 to change, 8 unchanged" in out
+    assert "89 setups: 80 to change, 9 unchanged" in out
     assert "account lboro (line 6): to replace by hand" in out  # mpop's: it reads only POP
     assert ", 4 to replace by hand (their program reads only POP)," in out
 

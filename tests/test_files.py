@@ -11,6 +11,7 @@ from migrate.errors import SkipFile
 from migrate.files import Ownership
 from migrate.files import read_source
 from migrate.files import write_atomic
+from tests.without_posix import take_away
 
 
 def test_write_keeps_mode_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -56,3 +57,21 @@ def test_no_folder_link_is_followed_below_a_home(tmp_path: Path) -> None:
         read_source(elsewhere / "rc", root=home)
     assert (elsewhere / "rc").read_bytes() == b"not yours"
     assert read_source(home / "dir" / "rc").data == b"not yours"  # a person's own run may follow their folders
+
+
+@pytest.mark.parametrize("posix", [True, False], ids=["posix", "without posix"])
+def test_a_created_file_gets_its_missing_folders_private_and_never_through_a_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, posix: bool) -> None:
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    (home / "link").symlink_to(elsewhere)
+    owner = Ownership(0o600, os.geteuid(), os.getegid())
+    if not posix:
+        take_away(monkeypatch)
+    write_atomic(home / "a" / "b" / "new", b"made", owner, root=home, create=True)
+    assert (home / "a" / "b" / "new").read_bytes() == b"made"
+    assert [stat.S_IMODE((home / name).stat().st_mode) for name in ("a", "a/b")] == [0o700, 0o700]
+    with pytest.raises(SkipFile, match="symbolic link"):
+        write_atomic(home / "link" / "c" / "new", b"x", owner, root=home, create=True)
+    assert list(elsewhere.iterdir()) == []

@@ -136,3 +136,8 @@ def test_hostile_input_fails_in_one_line_or_is_skipped_and_the_rest_is_done(tmp_
     assert b"staff-mail" in after["mulberry-deep/.mulberry/preferences.mbp"]  # nested 100 000 deep, read and migrated
     claws = after["ten-megabyte-lines/.claws-mail/accountrc"]
     assert BIG in claws.decode() and b"receive_server=staff-mail.lboro.ac.uk\n" in claws
+    # KConfig skips what it cannot read, and so do we: the accounts it reads are migrated, the rest stays
+    assert b"host = staff-mail.lboro.ac.uk \r\n" in after["kmail-binary/.kde3/share/config/kmailrc"]
+    assert b"[Account 99999999999]\nType=imap\nhost=imap.lboro.ac.uk" in after["kmail-huge-count/.kde/share/config/kmailrc"]
+    taken = "kmail-firstrun-taken/.local/share/akonadi/firstrun/mailmigrate-akonadi_pop3_resource_3"
+    assert after[taken] == before[taken]  # a file of that name that is not ours is never replaced

@@ -95,8 +95,8 @@ def test_a_plan_of_one_file_imports_its_parser_and_no_other() -> None:
     assert "parsers.mutt.parser" in imported
     assert [name for name in imported if not name.startswith("parsers.mutt")] == [
         "parsers.applemail", "parsers.claws", "parsers.eudora", "parsers.evolution", "parsers.fetchmail",
-        "parsers.getmail", "parsers.mbsync", "parsers.msmtp", "parsers.msmtp.mpop_format", "parsers.mulberry",
-        "parsers.windows", "parsers.windows.iaf_format"]  # declarations only:
+        "parsers.getmail", "parsers.kmail", "parsers.mbsync", "parsers.msmtp", "parsers.msmtp.mpop_format",
+        "parsers.mulberry", "parsers.windows", "parsers.windows.iaf_format"]  # declarations only:
     # the entry points whose names sort before muttrc's
 
 

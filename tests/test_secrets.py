@@ -15,9 +15,17 @@ from tests.conftest import sample_files
 from tests.test_cli import sample_passwords
 from tests.journals import recorded_words
 
+
+
+def scrambled(password: str) -> str:
+    """As KMail 1.x and KDE's mail transports keep a password without a wallet (``KStringHandler::obscure``)."""
+    return "".join(c if ord(c) <= 0x21 else chr(0x1001F - ord(c)) for c in password)
+
+
 PASSWORDS = {"fetchmail": "Zq7-fetch-secret", "imap": "Zq7-mutt-imap-secret", "smtp": "Zq7-mutt-smtp-secret",
              "pop": "Zq7-mutt-pop-secret", "prefs": "Zq7-prefs-secret", "verify": "Zq7-verify-secret",
-             "mbsync": "Zq7-mbsync secret", "offlineimap": "Zq7-offlineimap-secret", "getmail": "Zq7-getmail-secret"}
+             "mbsync": "Zq7-mbsync secret", "offlineimap": "Zq7-offlineimap-secret", "getmail": "Zq7-getmail-secret",
+             "kmail": scrambled("Zq7-kmail-secret"), "transport": scrambled("Zq7-transport-secret")}
 
 
 def synchroniser_sample_passwords() -> set[str]:
@@ -54,6 +62,15 @@ def with_passwords(home: Path) -> None:
         f'user_pref("mail.server.server1.password", "{PASSWORDS["prefs"]}");\n'
         'user_pref("mail.server.server1.type", "imap");\n'
         'user_pref("mail.server.server1.userName", "ccano");\n')
+    kde = home / ".kde" / "share" / "config"
+    kde.mkdir(parents=True)
+    (kde / "kmailrc").write_text(
+        "[Account 1]\nId=7\nType=pop\nhost=pop.lboro.ac.uk\nlogin=ccano\nstore-passwd=true\n"
+        f"pass={PASSWORDS['kmail']}\n\n[General]\naccounts=1\n")
+    (home / ".config").mkdir()
+    (home / ".config" / "mailtransports").write_text(
+        "[Transport 1]\nauth=true\nhost=smtp.lboro.ac.uk\nuser=ccano\nstorepass=true\n"
+        f"password={PASSWORDS['transport']}\n")
 
 
 def test_no_password_is_ever_shown_or_stored_by_any_command(

@@ -206,6 +206,7 @@ _UNIVERSITY_HOST = re.compile(r"(?<![\w.-])[a-z-]+\.lboro\.ac\.uk", re.ASCII)
 CLIENT_SAMPLES += sorted(p for client in ("mbsync", "offlineimap", "getmail") for p in (SAMPLES / client).iterdir()
                          if not p.name.endswith(".expected") and not p.name.startswith("foreign"))
 CLIENT_SAMPLES += [SAMPLES / "claws" / name for name in ("claws3-pop", "claws4-imap", "claws4-pop", "sylpheed-pop")]
+CLIENT_SAMPLES += [SAMPLES / "kmail" / name for name in ("kde3-pop", "kde3-imap", "kf5")]
 
 
 def on_the_service(sample: Path, tmp_path: Path) -> Path:

@@ -23,6 +23,7 @@ from migrate.posix import effective_ids
 from migrate.posix import may_be_running
 from migrate.processes import RunningPrograms
 from parsers.fetchmail import FetchmailParser
+from migrate.processes import RunningPrograms
 from tests.conftest import SAMPLES
 from tests.without_posix import take_away
 

@@ -13,12 +13,6 @@ from typing import Optional
 from urllib.parse import quote
 from urllib.parse import unquote
 
-from migrate.model import Change
-
-
-def folder_moves(changes: list[Change]) -> dict[str, str]:
-    """Old folder name to new, from the plan's ``folder`` changes."""
-    return {str(change.old): str(change.new) for change in changes if change.field == "folder"}
 
 
 def moved_path(raw: str, moves: Mapping[str, str]) -> Optional[str]:

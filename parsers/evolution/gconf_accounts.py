@@ -14,10 +14,10 @@ from migrate.model import Change
 from migrate.model import Endpoint
 from migrate.model import Folder
 from migrate.model import Note
+from migrate.model import folder_moves
 from migrate.model import new_values
 from parsers.evolution.camel import CamelUrl
 from parsers.evolution.camel import parse_camel
-from parsers.evolution.folders import folder_moves
 from parsers.evolution.folders import moved_path
 from parsers.evolution.gconf import GconfAccount
 from parsers.evolution.gconf import GconfFile

@@ -8,23 +8,23 @@ from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import folder_moves
 from migrate.model import new_values
-from parsers.evolution.folders import folder_moves
 from parsers.evolution.folders import moved_path
 from parsers.evolution.keyfile import KeyFile
-from parsers.evolution.keyfile import KeyFileEditor
 from parsers.evolution.sources import SECURITY_NICK
 from parsers.evolution.sources import SourceAccount
 from parsers.evolution.sources import folder_keys
 from parsers.evolution.sources import rule_uris
 from parsers.evolution.sources import tunnel_group
+from parsers.inifile import IniEditor
 
 
 def migrate(source: SourceAccount, account: Account, changes: list[Change], notes: list[Note]) -> dict[str, Document]:
-    editors: dict[str, KeyFileEditor] = {}
+    editors: dict[str, IniEditor] = {}
 
-    def editor(keyfile: KeyFile) -> KeyFileEditor:
-        return editors.setdefault(keyfile.path, KeyFileEditor(keyfile))
+    def editor(keyfile: KeyFile) -> IniEditor:
+        return editors.setdefault(keyfile.path, IniEditor(keyfile))
 
     incoming = new_values(changes, "incoming")
     if incoming or any(c.field == "subscribed_only" for c in changes):
@@ -55,7 +55,7 @@ def migrate(source: SourceAccount, account: Account, changes: list[Change], note
     return documents
 
 
-def _server(editor: KeyFileEditor, endpoint, values: dict, smtp: bool = False) -> None:
+def _server(editor: IniEditor, endpoint, values: dict, smtp: bool = False) -> None:
     if "host" in values:
         editor.set("Authentication", "Host", str(values["host"]))
     if "port" in values or "security" in values:
@@ -68,7 +68,7 @@ def _server(editor: KeyFileEditor, endpoint, values: dict, smtp: bool = False) -
 
 
 def _move_folders(
-    source: SourceAccount, moves: dict[str, str], editor: Callable[[KeyFile], KeyFileEditor]
+    source: SourceAccount, moves: dict[str, str], editor: Callable[[KeyFile], IniEditor]
 ) -> dict[str, Document]:
     """Every key and rule that names a moved folder of the account follows it; the rule files rewritten."""
     if not moves:

@@ -9,6 +9,7 @@ from typing import Optional
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import folder_moves
 from migrate.model import new_values
 from parsers.mutt.accounts import PLAIN_METHODS
 from parsers.mutt.accounts import Server
@@ -53,7 +54,7 @@ class _Target:
         return cls(values, str(values.get("host", endpoint.host)), security, int(str(values.get("port", endpoint.port))),
                    str(username) if username is not None else None,
                    ("smtp" if server.kind == "smtp" else "imap") + ("s" if security == "ssl" else ""),
-                   {str(c.old): str(c.new) for c in changes if c.field == "folder"})
+                   folder_moves(changes))
 
 
 def migrate_server(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, changes: list[Change]) -> None:

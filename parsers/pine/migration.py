@@ -9,6 +9,7 @@ from migrate.document import Edit
 from migrate.model import Account
 from migrate.model import Change
 from migrate.model import Note
+from migrate.model import folder_moves
 from migrate.model import new_values
 from parsers.pine.accounts import NO_CHECK
 from parsers.pine.accounts import SSL_SWITCHES
@@ -34,7 +35,7 @@ class _Target(NamedTuple):
     @classmethod
     def of(cls, changes: list[Change]) -> _Target:
         return cls({side: new_values(changes, side) for side in ("incoming", "outgoing")},
-                   {str(c.old): str(c.new) for c in changes if c.field == "folder"})
+                   folder_moves(changes))
 
 
 def new_spec(spec: Spec, account: Account, target: _Target) -> Spec:
