@@ -107,12 +107,13 @@ def account_status(outcome: Outcome, account: Account, policy: Policy) -> str:
     return "migrated" if status == WILL_MIGRATE and outcome.written else status
 
 
-def open_report(path: Path, policy: Policy):
-    """The ``--report`` file for its extension: ``.html`` a page, ``.csv`` a table, anything else JSON."""
+def open_report(path: Path, policy: Policy, changed_word: str):
+    """The ``--report`` file for its extension: ``.html`` a page (its summary says ``changed_word``, as
+    the command's does), ``.csv`` a table, anything else JSON."""
     if path.suffix.lower() in (".html", ".htm"):
         from migrate.report_html import HtmlReport  # Jinja2, only for a run that asks for a page
 
-        return HtmlReport(path, policy)
+        return HtmlReport(path, policy, changed_word)
     return ReportFile(path, policy)
 
 
