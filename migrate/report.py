@@ -16,6 +16,7 @@ from migrate.engine import COMPLIANT
 from migrate.engine import FOREIGN
 from migrate.engine import REPLACE
 from migrate.engine import WILL_MIGRATE
+from migrate.errors import UsageError
 from migrate.model import Account
 from migrate.model import new_values
 from migrate.policy import Policy
@@ -122,7 +123,10 @@ class ReportFile:
 
     def __init__(self, path: Path, policy: Policy) -> None:
         self.policy, self.csv = policy, path.suffix.lower() == ".csv"
-        self.handle = path.open("w", encoding="utf-8", newline="")
+        try:
+            self.handle = path.open("w", encoding="utf-8", newline="")
+        except OSError as error:  # known before any work is done, as a wrong command line is
+            raise UsageError(f"{path}: cannot write the report: {error.strerror}") from None
         if self.csv:
             self.writer = csv.DictWriter(self.handle, COLUMNS, extrasaction="ignore")
             self.writer.writeheader()

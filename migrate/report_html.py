@@ -19,6 +19,7 @@ from migrate.engine import FOREIGN
 from migrate.engine import REPLACE
 from migrate.engine import WILL_MIGRATE
 from migrate.errors import MigrateError
+from migrate.errors import UsageError
 from migrate.files import replacing
 from migrate.policy import Policy
 from migrate.publish.render import render
@@ -41,11 +42,11 @@ class HtmlReport:
     def __init__(self, path: Path, policy: Policy, changed_word: str = "changed") -> None:
         self.path, self.policy, self.changed_word = path, policy, changed_word
         self.chart: Counter = Counter()  #: accounts by (client, status)
-        try:  # beside the report: a folder that cannot take it is known at once
+        try:  # beside the report: a folder that cannot take it is known at once, before any work, as a usage error
             self.rows = tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent)
             self.failures = tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent)
         except OSError as error:
-            raise MigrateError(f"{path}: cannot write the report: {error.strerror}") from None
+            raise UsageError(f"{path}: cannot write the report: {error.strerror}") from None
         self.home: Optional[str] = None
         self.home_rows: list[dict] = []
         self.failed = 0

@@ -111,8 +111,9 @@ def test_a_link_at_the_temporary_name_is_not_followed(tmp_path: Path, state: Pat
 
 
 def test_an_unwritable_report_is_one_line(tmp_path: Path, state: Path, capsys) -> None:
-    assert main(["scan", str(tmp_path), "--report", str(tmp_path / "missing" / "report.html")]) == 3
-    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as caught:  # known before any work, as a usage error (as .csv and .json)
+        main(["scan", str(tmp_path), "--report", str(tmp_path / "missing" / "report.html")])
+    assert caught.value.code == 2 and capsys.readouterr().err.count("\n") == 1
 
 
 def _outcomes(home: int) -> list[Outcome]:
