@@ -104,7 +104,7 @@ attributes:
   platform:
     support: full
     platforms: posix
-    description: Targets with Python 3.9 or later.
+    description: Targets with Python 3.10 or later.
 notes:
   - No password is ever returned, in results, messages or diffs; the options hold none, so nothing is hidden
     from C(-vvv) logs but the passwords that never leave the files.
