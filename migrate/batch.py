@@ -22,6 +22,7 @@ from typing import Union
 from migrate.discover import Found
 from migrate.discover import discover
 from migrate.errors import SkipFile
+from migrate.errors import UsageError
 from migrate.errors import WorkerLost
 from migrate.lock import home_lock
 from migrate.plugins import load_parsers
@@ -64,12 +65,23 @@ class Settings:
 
 def homes_in(folder: Path) -> list[str]:
     """Every subdirectory is a home; a link is never one.  Paths as text: a run may list a great many."""
-    with os.scandir(folder) as entries:
-        return sorted(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot list the homes in it: {error.strerror}") from None
 
 
 def homes_listed(listing: Path) -> list[str]:
-    lines = listing.read_text("utf-8").splitlines()
+    """The homes of a list, one path a line; blank lines and ``#`` comments skipped."""
+    try:
+        data = listing.read_bytes()
+        lines = data.decode("utf-8").splitlines()
+    except OSError as error:
+        raise UsageError(f"{listing}: cannot read the list of homes: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        line, col = data.count(b"\n", 0, error.start) + 1, error.start - data.rfind(b"\n", 0, error.start)
+        raise UsageError(f"{listing}:{line}:{col}: not UTF-8 text") from None
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 

@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--set", metavar="SECTION.KEY=VALUE", action="append", default=[],
                         help="change one policy value for this run, e.g. incoming.host=imap.example.ac.uk")
     common.add_argument("--state-dir", metavar="DIR", type=Path, default=None,
-                        help="where runs and backups are kept (default: $MAILMIGRATE_STATE_DIR or ~/.local/state/mailmigrate)")
+                        help="where the run records (with the bytes before) are kept "
+                             "(default: $MAILMIGRATE_STATE_DIR or ~/.local/state/mailmigrate)")
     paths = argparse.ArgumentParser(add_help=False)
     paths.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help="a file, or a folder such as a home directory (default: your home)")
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("scan", parents=[common, paths], help="list the accounts found, one row each")
     plan = commands.add_parser("plan", parents=[common, paths], help="show what would change; writes nothing")
     plan.add_argument("--check", action="store_true", help="exit 1 when changes are pending")
-    commands.add_parser("apply", parents=[common, paths], help="make the changes, with backups and a run record")
+    commands.add_parser("apply", parents=[common, paths],
+                        help="make the changes, recording the bytes before in a run record")
     undo = commands.add_parser("restore", parents=[common], help="put back the files a recorded run changed")
     which = undo.add_mutually_exclusive_group()
     which.add_argument("--run", metavar="ID", help="the run to undo (default: the last one)")

@@ -46,7 +46,8 @@ def _run(args: argparse.Namespace, policy: Policy, command: str, each: Callable[
     """Do the jobs, handing each outcome to ``each`` (and to the report file) as it comes."""
     work = api.batch(command, _request(args), run_id or None, UNIFIED if command == "plan" else None)
     report = Report(policy, keep)
-    report_file = open_report(args.report, policy) if args.report else None
+    changed_word = "changed" if command == "apply" else "to change"
+    report_file = open_report(args.report, policy, changed_word) if args.report else None
     # closed on the way out, not when collected: a Ctrl-C while the workers finish must reach the caller
     results = work.outcomes()
     unit = "home" if args.homes or args.homes_from else "path"

@@ -1,7 +1,7 @@
 """The pure core: a setup's bytes in, a plan out (accounts, findings, each file rewritten).
 
 ``plan_setup`` does no I/O but through the ``read`` it is given;
-``migrate.runner`` adds files, backups and runs around it, and ``migrate.cli``
+``migrate.runner`` adds files and run records (the bytes before) around it, and ``migrate.cli``
 adds the command line around that.
 """
 from __future__ import annotations

@@ -7,6 +7,8 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import IO
+from typing import Iterator
 from typing import Optional
 from typing import Union
 
@@ -114,6 +116,8 @@ def remove(path: Path, root: Optional[Path] = None) -> None:
     """Remove the file ``path``, reached as ``read_source`` reaches it (never through a link)."""
     with open_folder(path.parent, root) as folder:
         folder.unlink(path.name)
+
+
 def _make_folders(folder: Path, owner: Ownership, root: Optional[Path]) -> None:
     missing: list[str] = []
     while not os.path.lexists(folder) and folder.parent != folder:
@@ -126,6 +130,26 @@ def _make_folders(folder: Path, owner: Ownership, root: Optional[Path]) -> None:
         with open_folder(folder, root) as made:
             if isinstance(made, DescriptorFolder):
                 _chown(made.fd, owner)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, mode: str = "wb", encoding: Optional[str] = None) -> Iterator[IO]:
+    """A new file that replaces ``path`` when the block ends, and is removed when it fails: for the files
+    this program makes itself (reports, the published site), with a new file's permissions.
+
+    It is made beside ``path`` under a random name, never there before (``O_EXCL``): a link planted there
+    is not followed and two runs never write the same one.
+    """
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o666)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding) as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _link_new(temp: str, path: Path, folder: Union[DescriptorFolder, CheckedFolder]) -> None:

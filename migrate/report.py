@@ -16,6 +16,7 @@ from migrate.engine import COMPLIANT
 from migrate.engine import FOREIGN
 from migrate.engine import REPLACE
 from migrate.engine import WILL_MIGRATE
+from migrate.errors import UsageError
 from migrate.model import Account
 from migrate.model import new_values
 from migrate.policy import Policy
@@ -107,12 +108,13 @@ def account_status(outcome: Outcome, account: Account, policy: Policy) -> str:
     return "migrated" if status == WILL_MIGRATE and outcome.written else status
 
 
-def open_report(path: Path, policy: Policy):
-    """The ``--report`` file for its extension: ``.html`` a page, ``.csv`` a table, anything else JSON."""
+def open_report(path: Path, policy: Policy, changed_word: str):
+    """The ``--report`` file for its extension: ``.html`` a page (its summary says ``changed_word``, as
+    the command's does), ``.csv`` a table, anything else JSON."""
     if path.suffix.lower() in (".html", ".htm"):
         from migrate.report_html import HtmlReport  # Jinja2, only for a run that asks for a page
 
-        return HtmlReport(path, policy)
+        return HtmlReport(path, policy, changed_word)
     return ReportFile(path, policy)
 
 
@@ -121,7 +123,10 @@ class ReportFile:
 
     def __init__(self, path: Path, policy: Policy) -> None:
         self.policy, self.csv = policy, path.suffix.lower() == ".csv"
-        self.handle = path.open("w", encoding="utf-8", newline="")
+        try:
+            self.handle = path.open("w", encoding="utf-8", newline="")
+        except OSError as error:  # known before any work is done, as a wrong command line is
+            raise UsageError(f"{path}: cannot write the report: {error.strerror}") from None
         if self.csv:
             self.writer = csv.DictWriter(self.handle, COLUMNS, extrasaction="ignore")
             self.writer.writeheader()

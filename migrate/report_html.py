@@ -7,7 +7,6 @@ home's rows and the chart's counts, whatever the number of homes.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -15,7 +14,13 @@ from pathlib import Path
 from typing import Optional
 from typing import TextIO
 
+from migrate.engine import COMPLIANT
+from migrate.engine import FOREIGN
+from migrate.engine import REPLACE
+from migrate.engine import WILL_MIGRATE
 from migrate.errors import MigrateError
+from migrate.errors import UsageError
+from migrate.files import replacing
 from migrate.policy import Policy
 from migrate.publish.render import render
 from migrate.report import Report
@@ -24,19 +29,24 @@ from migrate.runner import FAILED
 from migrate.runner import Outcome
 
 #: the statuses the chart shows, in its order, with their colours
-STATUSES = {"migrated": "#2e7d32", "will migrate": "#66bb6a", "compliant": "#1565c0", "not this service": "#9e9e9e",
-            "unchanged": "#bdbdbd", "skipped": "#f9a825", "failed": "#c62828"}
+STATUSES = {"migrated": "#2e7d32", WILL_MIGRATE: "#66bb6a", REPLACE: "#6a1b9a", COMPLIANT: "#1565c0",
+            FOREIGN: "#9e9e9e", "unchanged": "#bdbdbd", "skipped": "#f9a825", "failed": "#c62828"}
+#: the account statuses counted in the totals
+ACCOUNT_TOTALS = ("migrated", WILL_MIGRATE, REPLACE, COMPLIANT, FOREIGN)
 
 
 class HtmlReport:
-    def __init__(self, path: Path, policy: Policy) -> None:
-        self.path, self.policy = path, policy
+    """``changed_word`` names the setups changed in the summary, as the command's own does: ``changed``
+    for apply, ``to change`` for plan and scan."""
+
+    def __init__(self, path: Path, policy: Policy, changed_word: str = "changed") -> None:
+        self.path, self.policy, self.changed_word = path, policy, changed_word
         self.chart: Counter = Counter()  #: accounts by (client, status)
-        try:  # beside the report: a folder that cannot take it is known at once
+        try:  # beside the report: a folder that cannot take it is known at once, before any work, as a usage error
             self.rows = tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent)
             self.failures = tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent)
         except OSError as error:
-            raise MigrateError(f"{path}: cannot write the report: {error.strerror}") from None
+            raise UsageError(f"{path}: cannot write the report: {error.strerror}") from None
         self.home: Optional[str] = None
         self.home_rows: list[dict] = []
         self.failed = 0
@@ -61,20 +71,18 @@ class HtmlReport:
     def close(self, report: Report) -> None:
         self._flush_home()
         page = render("report/page.html", report=report, policy=self.policy, chart=chart(self.chart),
-                      statuses=STATUSES, failed=self.failed)
+                      statuses=STATUSES, totals=ACCOUNT_TOTALS, failed=self.failed,
+                      changed_word=self.changed_word)
         head, _, foot = page.partition("<!-- rows -->")
         head, _, middle = head.partition("<!-- failures -->")
-        temporary = self.path.with_name(f".{self.path.name}.mailmigrate-tmp")
         try:
-            with temporary.open("w", encoding="utf-8") as out:
+            with replacing(self.path, "w", "utf-8") as out:
                 out.write(head)
                 _copy(self.failures, out)
                 out.write(middle)
                 _copy(self.rows, out)
                 out.write(foot)
-            os.replace(temporary, self.path)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
             raise MigrateError(f"{self.path}: cannot write the report: {error.strerror}") from None
         finally:
             self.rows.close()

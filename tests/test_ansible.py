@@ -219,6 +219,20 @@ def test_a_broken_file_fails_the_task_with_its_place_after_the_other_homes_are_m
                 assert (homes / home / name).read_bytes() == (SAMPLES / f"{sample}.expected").read_bytes(), name
 
 
+def test_missing_homes_fail_the_task_in_one_line(ansible: Ansible, tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    done = ansible.playbook(f"""
+        - name: Migrate the homes
+          mailmigrate.mailmigrate.migrate:
+            homes: {missing}
+            state_dir: {tmp_path / 'state'}
+    """)
+    assert done.returncode != 0 and recap(done)["failed"] == 1
+    result = result_of(done, "Migrate the homes")
+    assert result["msg"] == f"{missing}: cannot list the homes in it: No such file or directory"
+    assert "Traceback" not in done.stdout + done.stderr and "exception" not in result
+
+
 def test_the_role_installs_mailmigrate_and_migrates_a_list_of_homes(ansible: Ansible, tmp_path: Path) -> None:
     homes = tmp_path / "homes"
     make_homes(homes)

@@ -222,6 +222,39 @@ def test_usage_errors_exit_2(capsys) -> None:
     assert caught.value.code == 2
 
 
+def one_line_usage_error(tmp_path: Path, *args: str) -> str:
+    """Run the command as people do; it must stop on one line and exit 2, having done nothing."""
+    done = subprocess.run([sys.executable, "-m", "migrate", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "MAILMIGRATE_STATE_DIR": str(tmp_path / "state")})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert not (tmp_path / "state").exists()
+    return done.stderr
+
+
+@pytest.mark.parametrize("name", ["report.csv", "report.json", "report.html"])
+@pytest.mark.parametrize("command", ["scan", "apply"])
+def test_a_report_in_a_missing_folder_is_one_line(tmp_path: Path, home: Path, name: str, command: str) -> None:
+    before = snapshot(home)
+    report = tmp_path / "missing" / name
+    err = one_line_usage_error(tmp_path, command, str(home), "--report", str(report))
+    assert err == f"mailmigrate: {report}: cannot write the report: No such file or directory\n"
+    assert snapshot(home) == before
+
+
+def test_missing_homes_are_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    assert one_line_usage_error(tmp_path, "plan", "--homes", str(missing)) == (
+        f"mailmigrate: {missing}: cannot list the homes in it: No such file or directory\n")
+    (tmp_path / "file").write_text("x\n")
+    assert "Not a directory" in one_line_usage_error(tmp_path, "plan", "--homes", str(tmp_path / "file"))
+    assert one_line_usage_error(tmp_path, "apply", "--homes-from", str(missing)) == (
+        f"mailmigrate: {missing}: cannot read the list of homes: No such file or directory\n")
+    listing = tmp_path / "homes.txt"
+    listing.write_bytes(b"# the homes\n/home/ab1\n/home/\xe9t\xe9\n")
+    assert one_line_usage_error(tmp_path, "plan", "--homes-from", str(listing)) == (
+        f"mailmigrate: {listing}:3:7: not UTF-8 text\n")
+
+
 def test_policy_command_prints_the_commented_default(capsys) -> None:
     code, out, _ = run(capsys, "policy")
     assert code == 0 and out.startswith("# mailmigrate policy") and "staff-mail.lboro.ac.uk" in out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html.parser
+import os
 import plistlib
 import re
 import subprocess
@@ -205,3 +206,23 @@ def test_bad_signing_key_is_one_line_and_exit_3(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "migrate", "publish", "--out", "x", "--sign-cert", "k", "--sign-key", "k"],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 3 and done.stderr.count("\n") == 1 and "openssl" in done.stderr
+
+
+def test_a_link_at_the_temporary_name_is_not_followed(tmp_path: Path) -> None:
+    """The files were once written through ``.NAME.mailmigrate-tmp``: a link planted there is left alone,
+    and the files are readable by the web server as a new file is (the umask's permissions)."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".index.html.mailmigrate-tmp").symlink_to(victim)
+    files = publish(out)
+    assert victim.read_text() == "precious\n" and files["index.html"].startswith(b"<!DOCTYPE html>")
+    assert [p.name for p in out.rglob(".*mailmigrate-tmp")] == [".index.html.mailmigrate-tmp"]
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask

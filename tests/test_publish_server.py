@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,6 +17,10 @@ from typing import Optional
 
 import pytest
 
+from migrate.policy import load_policy
+from migrate.publish import server
+from migrate.publish.service import describe
+from migrate.publish.site import build_site
 from tests.autoconfig_reader import read_autoconfig
 
 NS = "{http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a}"
@@ -45,8 +50,8 @@ def responder(tmp_path: Path, *options: str) -> Iterator[tuple[int, subprocess.P
 
 
 def request(port: int, method: str, path: str, body: Optional[bytes] = None,
-            headers: Optional[dict] = None) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            headers: Optional[dict] = None, host: str = "127.0.0.1") -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, port, timeout=10)
     connection.request(method, path, body=body, headers=headers or {})
     answer = connection.getresponse()
     data = answer.read()
@@ -157,3 +162,76 @@ def test_bad_logins_file_is_one_line(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "migrate", "publish", "--serve", "127.0.0.1:0", "--logins", str(bad)],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 3 and done.stderr == f"mailmigrate: {bad}:3:1: not an e-mail address\n"
+
+
+@contextlib.contextmanager
+def in_process(host: str = "127.0.0.1", deadline: float = server.DEADLINE) -> Iterator[int]:
+    """The server of ``--serve`` in a thread of this process, so its deadline can be short."""
+    policy = load_policy()
+    running = server._Server((host, 0), deadline)
+    running.set_app(server.Responder(describe(policy), build_site(policy), {}))
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield running.server_address[1]
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_trickling_connections_are_cut_off_and_do_not_stop_others() -> None:
+    """Slowloris: more connections than threads, each sending a byte a second, never finishing."""
+    with in_process(deadline=3.0) as port:
+        slow = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(server.MAX_THREADS + 8)]
+        stop = threading.Event()
+
+        def trickle() -> None:
+            while not stop.wait(1.0):
+                for connection in slow:
+                    with contextlib.suppress(OSError):
+                        connection.send(b"G")
+        trickler = threading.Thread(target=trickle, daemon=True)
+        trickler.start()
+        time.sleep(1)  # all accepted by now, through the listen queue
+        try:
+            started = time.monotonic()
+            assert request(port, "GET", "/index.html")[0] == 503  # every thread busy: told so at once
+            assert time.monotonic() - started < 2
+            while (status := request(port, "GET", "/index.html")[0]) == 503:
+                assert time.monotonic() - started < 3.0 + 3, "the trickling connections were not cut off"
+                time.sleep(0.2)
+            assert status == 200
+            for connection in slow:  # each was closed: given a 400 or a 503, or cut off in the middle
+                with contextlib.suppress(ConnectionResetError):
+                    while connection.recv(1000):
+                        pass
+            assert time.monotonic() - started < 3.0 + 3
+        finally:
+            stop.set()
+            trickler.join()
+            for connection in slow:
+                connection.close()
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback here")
+def test_serves_on_ipv6(tmp_path: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "migrate", "publish", "--serve", "[::1]:0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("serving ") and "http://[::1]:" in line, process.stderr.read()
+        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        assert request(port, "GET", "/index.html", host="::1")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from migrate.cli import main
+from migrate.engine import REPLACE
 from migrate.engine import Plan
 from migrate.model import Account
 from migrate.model import Endpoint
 from migrate.policy import load_policy
 from migrate.report import Report
+from migrate.report_html import STATUSES
 from migrate.report_html import HtmlReport
 from migrate.runner import Outcome
 from tests.perf.homes import make_homes
@@ -71,12 +73,47 @@ def test_the_page_of_a_batch_with_a_failing_home(tmp_path: Path, state: Path, co
         assert str(home) in text
     status = "migrated" if command == "apply" else "will migrate"
     assert f"fetchmail: " in data and re.search(rf"<title>fetchmail: \d+ {status}</title>", data)
+    summary = re.search(r"<p>(\d+ setups: [^<]*)</p>", data).group(1)  # in the command's words
+    assert re.search(r"\d+ changed\b", summary) if command == "apply" else re.search(r"\d+ to change\b", summary)
+    assert not re.search(r"\d+ to change\b" if command == "apply" else r"\d+ changed\b", summary), summary
     assert "src=" not in data and "<script" not in data and "<link" not in data
 
 
+def test_accounts_to_replace_by_hand_are_counted_and_coloured(tmp_path: Path) -> None:
+    policy = load_policy()
+    account = Account(key="a", label="mpop account", line=1, pop_only=True,
+                      incoming=Endpoint(protocol="pop3", host="pop.lboro.ac.uk", port=995, username="u"))
+    plan = Plan(client="mpop", accounts=(account,), findings=(), files=())
+    assert plan.status(account, policy) == REPLACE
+    outcome = Outcome("/homes/u/.mpoprc", "unchanged", "mpop", plan, home="/homes/u")
+    report = Report(policy, keep=False)
+    report.add([outcome])
+    page = HtmlReport(tmp_path / "report.html", policy, "to change")
+    page.add(outcome)
+    page.close(report)
+    data = (tmp_path / "report.html").read_text("utf-8")
+    assert f"<li><b>1</b> accounts {REPLACE}</li>" in data
+    assert f'fill="{STATUSES[REPLACE]}"><title>mpop: 1 {REPLACE}</title>' in data
+    assert f'<span style="background: {STATUSES[REPLACE]}"></span>{REPLACE}</li>' in data
+    assert len(set(STATUSES.values())) == len(STATUSES)  # a colour of its own
+
+
+def test_a_link_at_the_temporary_name_is_not_followed(tmp_path: Path, state: Path) -> None:
+    """The page was once written through ``.NAME.mailmigrate-tmp``: a link planted there is left alone."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    page = tmp_path / "out" / "report.html"
+    page.parent.mkdir()
+    (page.parent / ".report.html.mailmigrate-tmp").symlink_to(victim)
+    assert main(["scan", str(tmp_path / "none"), "--report", str(page)]) == 0
+    assert victim.read_text() == "precious\n" and "<html" in page.read_text()
+    assert sorted(path.name for path in page.parent.iterdir()) == [".report.html.mailmigrate-tmp", "report.html"]
+
+
 def test_an_unwritable_report_is_one_line(tmp_path: Path, state: Path, capsys) -> None:
-    assert main(["scan", str(tmp_path), "--report", str(tmp_path / "missing" / "report.html")]) == 3
-    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as caught:  # known before any work, as a usage error (as .csv and .json)
+        main(["scan", str(tmp_path), "--report", str(tmp_path / "missing" / "report.html")])
+    assert caught.value.code == 2 and capsys.readouterr().err.count("\n") == 1
 
 
 def _outcomes(home: int) -> list[Outcome]:

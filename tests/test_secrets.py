@@ -1,5 +1,5 @@
 """Every command, on every client's samples plus setups with distinctive saved passwords: no password in
-any output, warning, report, manifest, or name under the state folder."""
+any output, warning, report (.csv, .json and .html), run journal, or name under the state folder."""
 from __future__ import annotations
 
 import shutil
@@ -84,7 +84,8 @@ def test_no_password_is_ever_shown_or_stored_by_any_command(
     said: list[str] = []
     commands = [["scan"], ["scan", "--json"], ["plan"], ["plan", "--json", "--report", str(tmp_path / "plan.csv")],
                 ["apply", "--json", "--report", str(tmp_path / "apply.json")], ["runs"], ["restore", "--json"],
-                ["apply", "--report", str(tmp_path / "again.csv")], ["restore"], ["apply"]]
+                ["apply", "--report", str(tmp_path / "again.csv")], ["restore"],
+                ["plan", "--report", str(tmp_path / "plan.html")], ["apply", "--report", str(tmp_path / "apply.html")]]
     for command in commands:
         main([*command, str(home)] if command[0] not in ("runs", "restore") else command)
         said += capsys.readouterr()
@@ -92,6 +93,8 @@ def test_no_password_is_ever_shown_or_stored_by_any_command(
     main(["verify", "--timeout", "2", "--jobs", "1", str(home / ".muttrc"), str(home / ".fetchmailrc")])
     said += capsys.readouterr()
     stored = [p.read_text(errors="replace") for p in tmp_path.glob("*.csv")] + [(tmp_path / "apply.json").read_text()]
+    stored += [(tmp_path / name).read_text() for name in ("plan.html", "apply.html")]
+    assert all("</html>" in page and "<code>.fetchmailrc</code>" in page for page in stored[-2:])
     stored += [recorded_words(state)] + [str(p) for p in state.rglob("*")]
     assert len(said) >= 2 * len(commands) and "will migrate" in "".join(said) and "********" in "".join(said)
     written = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())

@@ -3,17 +3,19 @@ the published files; and a small threaded server of the standard library's to ru
 
 Run directly with ``mailmigrate publish --serve HOST:PORT``, or under any WSGI server through
 ``migrate.publish.wsgi:application``.  A request gets an answer or a 4xx status, never a traceback:
-bodies are limited in size, connections in time, and the server goes on to the next request.
+bodies are limited in size, connections in time (each in all, however slowly it sends) and in number (503
+beyond them), and the server goes on to the next request.
 """
 from __future__ import annotations
 
+import contextlib
+import socket
 import sys
 import threading
 from socketserver import ThreadingMixIn
 from typing import Callable
 from typing import Iterable
 from typing import Mapping
-from typing import Optional
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler
@@ -30,8 +32,9 @@ from migrate.publish.site import autoconfig
 from migrate.publish.site import autodiscover
 
 MAX_BODY = 64 * 1024  #: an autodiscover request is a few hundred bytes
-TIMEOUT = 10.0  #: seconds a connection may take to send its request
-MAX_THREADS = 32  #: requests answered at once; more wait for a free one
+TIMEOUT = 10.0  #: seconds a connection may stay silent
+DEADLINE = 20.0  #: seconds a connection may last in all, from its accept to its answer sent
+MAX_THREADS = 32  #: requests answered at once; more are answered 503 at once
 _TYPES = {".xml": "text/xml; charset=utf-8", ".html": "text/html; charset=utf-8", ".ini": "text/plain; charset=utf-8",
           ".mobileconfig": "application/x-apple-aspen-config"}
 _PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -126,14 +129,24 @@ class _Handler(WSGIRequestHandler):
 
 
 class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+    """Each connection has its own thread, up to ``MAX_THREADS``, and at most ``deadline`` seconds: a client
+    that trickles its request byte by byte is cut off then.  When every thread is busy, a connection is
+    answered 503 at once, so the accept loop never waits."""
 
-    def __init__(self, address: tuple[str, int]) -> None:
+    daemon_threads = True
+    request_queue_size = 128  # a burst waits in the kernel's queue, not for the client to try again a second later
+
+    def __init__(self, address: tuple[str, int], deadline: float = DEADLINE) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.slots = threading.BoundedSemaphore(MAX_THREADS)
+        self.deadline = deadline
         super().__init__(address, _Handler)
 
     def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
-        self.slots.acquire()
+        if not self.slots.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
         try:
             super().process_request(request, client_address)
         except BaseException:
@@ -141,15 +154,37 @@ class _Server(ThreadingMixIn, WSGIServer):
             raise
 
     def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        cut = threading.Timer(self.deadline, _cut, (request,))
+        cut.daemon = True
+        cut.start()
         try:
             super().process_request_thread(request, client_address)
         finally:
+            cut.cancel()
             self.slots.release()
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         """A connection that failed (timed out, reset): one line, and on to the next."""
         error = sys.exc_info()[1]
         sys.stderr.write(f"{client_address[0]} - dropped: {type(error).__name__}: {error}\n")
+
+
+_BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n"
+         b"Retry-After: 5\r\nConnection: close\r\n\r\nbusy\n")
+
+
+def _refuse(request: socket.socket) -> None:
+    """Answer 503 without waiting for the client: a few bytes fit in the socket's empty buffer."""
+    with contextlib.suppress(OSError):
+        request.setblocking(False)
+        request.sendall(_BUSY)
+        request.recv(MAX_BODY)  # what the client sent already: closing over unread bytes would reset its answer
+
+
+def _cut(request: socket.socket) -> None:
+    """The connection's time is up: its thread's reads and writes end at once."""
+    with contextlib.suppress(OSError):  # already closed
+        request.shutdown(socket.SHUT_RDWR)
 
 
 def serve(app: Responder, host: str, port: int) -> None:
@@ -160,6 +195,7 @@ def serve(app: Responder, host: str, port: int) -> None:
         raise MigrateError(f"cannot serve on {host}:{port}: {error.strerror}") from None
     server.set_app(app)
     bound_host, bound_port = server.server_address[:2]
-    print(f"serving {app.svc.name} on http://{bound_host}:{bound_port}/ (Ctrl-C stops)", flush=True)
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    print(f"serving {app.svc.name} on http://{shown}:{bound_port}/ (Ctrl-C stops)", flush=True)
     with server:
         server.serve_forever()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
 from typing import Optional
 
 from migrate.errors import MigrateError
+from migrate.files import replacing
 from migrate.policy import Policy
 from migrate.publish import mobileconfig
 from migrate.publish.clients import CLIENTS
@@ -66,11 +66,9 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     """Write the files under ``out`` (each through a temporary file and a rename); others there are left alone."""
     for name, data in sorted(files.items()):
         target = out / name
-        temporary = target.with_name(f".{target.name}.mailmigrate-tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
+            with replacing(target) as handle:
+                handle.write(data)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
             raise MigrateError(f"{error.filename or target}: cannot write: {error.strerror}") from None

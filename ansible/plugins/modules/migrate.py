@@ -13,7 +13,7 @@ description:
   - Finds the mail client setups (fetchmail, Thunderbird and SeaMonkey, mutt and NeoMutt, Pine and Alpine,
     Evolution, Outlook Express, Outlook and Windows Mail exports) in the given files, folders or homes, and
     rewrites each account of the service as the site's policy says, the way C(mailmigrate apply) does, with
-    the same rules, atomic writes, backups and run records.
+    the same rules, atomic writes and run records (the bytes before of every file written).
   - Only the values that must change are rewritten; accounts of other providers are left byte for byte.
   - In check mode nothing is written (C(mailmigrate plan)); the task reports C(changed) when something would
     change. A second real run reports C(ok).
@@ -85,13 +85,13 @@ options:
     type: str
   force:
     description:
-      - With O(state=restored), also restore files changed since the run; what is overwritten is kept
-        next to the backup.
+      - With O(state=restored), also restore files changed since the run; the bytes they had are recorded
+        in the run's journal first.
     type: bool
     default: false
   state_dir:
     description:
-      - Where runs and their backups are recorded on the target. By default C($MAILMIGRATE_STATE_DIR), else
+      - Where the run records (with the bytes before) are kept on the target. By default C($MAILMIGRATE_STATE_DIR), else
         C($XDG_STATE_HOME/mailmigrate), else C(~/.local/state/mailmigrate) of the user the module runs as.
     type: path
 attributes:
@@ -104,12 +104,12 @@ attributes:
   platform:
     support: full
     platforms: posix
-    description: Targets with Python 3.9 or later.
+    description: Targets with Python 3.10 or later.
 notes:
   - No password is ever returned, in results, messages or diffs; the options hold none, so nothing is hidden
     from C(-vvv) logs but the passwords that never leave the files.
   - Run the task with C(become) to migrate other users' homes; rewritten files keep their owner and mode.
-  - In diff mode with O(state=restored) there is no diff, since a backup is not read as a setup.
+  - In diff mode with O(state=restored) there is no diff, since the bytes before in a run's journal are not read as a setup.
 """
 
 EXAMPLES = r"""
