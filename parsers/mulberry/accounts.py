@@ -158,19 +158,24 @@ def smtp_account(prefs: PrefsFile, record: Record, line: int, reader: Optional[s
                    outgoing=outgoing)
 
 
-def logins(prefs: PrefsFile) -> list[tuple[str, Optional[str]]]:
-    """The server and login of each mail account."""
-    return [(found.host or "", found.username) for found in
-            (endpoint(prefs, record) for record in mail_records(prefs) if record.kind in ("IMAP", "POP3"))]
+def logins(prefs: PrefsFile) -> tuple[dict[str, set[str]], set[str]]:
+    """The logins of the mail accounts: by their server's domain (``imap.example.org`` -> ``example.org``), and
+    all of them (found once, not per SMTP account: a file can have hundreds of each)."""
+    by_domain: dict[str, set[str]] = {}
+    every: set[str] = set()
+    for found in (endpoint(prefs, record) for record in mail_records(prefs) if record.kind in ("IMAP", "POP3")):
+        if found.username:
+            every.add(found.username)
+            by_domain.setdefault((found.host or "").lower().partition(".")[2], set()).add(found.username)
+    return by_domain, every
 
 
-def reading_user(logins: list[tuple[str, Optional[str]]], smtp_host: str) -> Optional[str]:
+def reading_user(logins: tuple[dict[str, set[str]], set[str]], smtp_host: str) -> Optional[str]:
     """Who an SMTP account that logs in as nobody sends as: the login of the mail accounts (``logins``) in the
     SMTP server's domain (``smtp.example.org`` -> ``example.org``), else the one login of every mail account."""
+    by_domain, every = logins
     domain = smtp_host.lower().partition(".")[2]
-    near = {user for host, user in logins if user and domain and host.lower().partition(".")[2] == domain}
-    every = {user for _, user in logins if user}
-    found = near if near else every
+    found = (by_domain.get(domain) if domain else None) or every
     return next(iter(found)) if len(found) == 1 else None
 
 
