@@ -70,9 +70,12 @@ def migrated(setup: MailSetup, accounts: list[Account], changes: list[Change]) -
             renamed[identifier(smtp.info)] = identifier(new)
             notes.append(_keychain(account.key, new.get("Username"), new.get("Hostname")))
     after = _after(setup, accounts, mine)
+    incoming: dict[str, MailDict] = {}
+    for each in setup.incoming:
+        incoming.setdefault(each.key, each)
     for account in accounts:
         reading = [c for c in mine.get(account.key, []) if not c.field.startswith("outgoing.") and c.field != "incoming.password"]
-        found = next((m for m in setup.incoming if m.key == account.key), None)
+        found = incoming.get(account.key)
         if not reading or found is None:
             continue
         if found.info["AccountType"] == "POPAccount":

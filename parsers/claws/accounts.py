@@ -9,6 +9,7 @@ the filter rules), by its path with ``/`` between levels.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Callable
 from typing import Iterator
@@ -29,6 +30,8 @@ _DEFAULT_PORTS = {"pop": (110, 995), "imap": (143, 993), "smtp": (25, 465)}
 #: Keys of ``accountrc`` holding a folder identifier, with the folder's role for its own account.
 IDENTIFIER_KEYS = {"sent_folder": "sent", "draft_folder": "drafts", "trash_folder": "trash", "queue_folder": "queue",
                    "inbox": "mailbox", "local_inbox": "mailbox"}
+#: An IMAP folder an identifier names, with the block it stands in as a special folder (``None`` elsewhere).
+Named = tuple[Optional[AccountBlock], Folder]
 
 
 def key(block: AccountBlock) -> str:
@@ -36,17 +39,18 @@ def key(block: AccountBlock) -> str:
 
 
 def accounts(profile: Profile) -> list[Account]:
-    return [account(profile, block) for block in profile.blocks]
+    named = folders(profile)
+    return [account(profile, block, named.get(block.id, [])) for block in profile.blocks]
 
 
-def account(profile: Profile, block: AccountBlock) -> Account:
+def account(profile: Profile, block: AccountBlock, named: list[Named]) -> Account:
     protocol = profile.protocol(block)
     claws_subscriptions = profile.program.claws or profile.value(block, "imap_subsonly") is not None
     reads_mail = protocol == "imap" or protocol in POP
     return Account(
         key=key(block), label=f"{profile.value(block, 'account_name') or 'account'} (account {block.id})",
         line=block.line, incoming=incoming(profile, block, protocol), outgoing=outgoing(profile, block),
-        folders=_first_of_each_name(folders(profile, block)),
+        folders=_first_of_each_name(_own(block, named)),
         subscribed_only=is_true(profile.value(block, "imap_subsonly"), True) if claws_subscriptions and reads_mail else None,
         keeps_mail_on_server=protocol in POP and not is_true(profile.value(block, "remove_mail"), True),
         has_special_folders=True,
@@ -113,32 +117,35 @@ def _first_of_each_name(found: Iterator[Folder]) -> tuple[Folder, ...]:
     return tuple(kept.values())
 
 
-def folders(profile: Profile, block: AccountBlock) -> Iterator[Folder]:
-    """The account's IMAP folders each file names, in file order."""
-    names = {name for name, owner in profile.folder_owners.items() if owner == block.id}
-    if not names:
-        return
+def folders(profile: Profile) -> dict[int, list[Named]]:
+    """Account id -> the IMAP folders of that account each file names, in file order.  Found once for all
+    accounts: a profile can have hundreds, each naming folders in every file."""
+    owners = profile.folder_owners
+    found: dict[int, list[Named]] = {}
 
-    def path(identifier: Optional[str]) -> Optional[str]:
-        found = identifiers.split(identifier or "")
-        return found[1] if found and found[0] in names and found[1] else None
+    def add(identifier: Optional[str], role: str = "mailbox", block: Optional[AccountBlock] = None) -> None:
+        parts = identifiers.split(identifier or "")
+        if parts and parts[0] in owners and parts[1]:
+            found.setdefault(owners[parts[0]], []).append((block, Folder(role, parts[1], separator="/")))
 
     for other in profile.blocks:
         for name, role in IDENTIFIER_KEYS.items():
-            found = path(profile.value(other, name))
-            if found:
-                yield Folder(role if other == block else "mailbox", found, separator="/")
+            add(profile.value(other, name), role, other)
     for folder in profile.folderlist.imap_folders if profile.folderlist else ():
-        if folder.name in names:
-            yield from (Folder("mailbox", profile.folderlist.folder_path(index), "/") for index in folder.paths
-                        if profile.folderlist.folder_path(index))
+        if folder.name in owners:
+            found.setdefault(owners[folder.name], []).extend(
+                (None, Folder("mailbox", profile.folderlist.folder_path(index), "/")) for index in folder.paths
+                if profile.folderlist.folder_path(index))
     if profile.folderitemrc is not None:
         for section in profile.folderitemrc.sections:
-            found = path(section.label)
-            if found:
-                yield Folder("mailbox", found, separator="/")
+            add(section.label)
     for document in profile.filters:
         for index in document.folder_tokens():
-            found = path(document.identifier(index))
-            if found:
-                yield Folder("mailbox", found, separator="/")
+            add(document.identifier(index))
+    return found
+
+
+def _own(block: AccountBlock, named: list[Named]) -> Iterator[Folder]:
+    """The folders of ``block``'s account; a special folder keeps its role only in the block it stands in."""
+    for there, folder in named:
+        yield folder if there == block else dataclasses.replace(folder, role="mailbox")

@@ -33,9 +33,9 @@ class MbsyncParser(Parser):
         return [account(server) for server in servers(parsed).values()]
 
     def apply(self, parsed: MbsyncConfig, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
-        found, rewrite, notes = servers(parsed), Rewrite(parsed), []
+        found, rewrite, notes, grouped = servers(parsed), Rewrite(parsed), [], by_account(changes)
         for item in accounts:
-            mine = by_account(changes).get(item.key)
+            mine = grouped.get(item.key)
             if mine:
                 notes += migrate(rewrite, found[item.key], item, mine)
         return {parsed.path: rewrite.document()}, notes

@@ -116,17 +116,18 @@ def wd_folder(name: str) -> Optional[str]:
     return None if _WILDCARD.search(name) else name
 
 
-def copies_to(prefs: PrefsFile, name: str) -> list[tuple[int, str]]:
-    """The identities' copy-to atoms naming a mailbox of account ``name``, with that mailbox."""
-    found = []
+def copies_to(prefs: PrefsFile) -> dict[str, list[tuple[int, str]]]:
+    """Account name -> the identities' copy-to atoms naming a mailbox of it, with that mailbox (read once, not
+    per account: a file can have hundreds of each)."""
+    found: dict[str, list[tuple[int, str]]] = {}
     for at in copy_to_atoms(prefs):
         account, colon, mailbox = prefs.text(at).partition(":")
-        if colon and account == name and mailbox:
-            found.append((at, mailbox))
+        if colon and mailbox:
+            found.setdefault(account, []).append((at, mailbox))
     return found
 
 
-def mail_account(prefs: PrefsFile, record: Record, line: int) -> Optional[Account]:
+def mail_account(prefs: PrefsFile, record: Record, line: int, copies: dict[str, list[tuple[int, str]]]) -> Optional[Account]:
     if record.kind not in ("IMAP", "POP3"):
         return None  # local mailboxes, or a type this tool does not know
     name = name_of(prefs, record)
@@ -137,7 +138,7 @@ def mail_account(prefs: PrefsFile, record: Record, line: int) -> Optional[Accoun
     if record.kind == "IMAP":
         names = [wd for _, _, wd in wd_names(prefs, record)]
         folders = tuple(Folder("mailbox", folder) for folder in map(wd_folder, names) if folder is not None)
-        folders += tuple(Folder("sent", mailbox) for _, mailbox in copies_to(prefs, name))
+        folders += tuple(Folder("sent", mailbox) for _, mailbox in copies.get(name, ()))
         subscribed_only = not names  # no hierarchy shown: only the Subscribed list
     else:
         keeps = _true(prefs, record.specific_atom(2))
@@ -157,15 +158,24 @@ def smtp_account(prefs: PrefsFile, record: Record, line: int, reader: Optional[s
                    outgoing=outgoing)
 
 
-def reading_user(prefs: PrefsFile, smtp_host: str) -> Optional[str]:
-    """Who an SMTP account that logs in as nobody sends as: the login of the mail accounts in the SMTP
-    server's domain (``smtp.example.org`` -> ``example.org``), else the one login of every mail account."""
-    logins = [(found.host or "", found.username) for found in
-              (endpoint(prefs, record) for record in mail_records(prefs) if record.kind in ("IMAP", "POP3"))]
+def logins(prefs: PrefsFile) -> tuple[dict[str, set[str]], set[str]]:
+    """The logins of the mail accounts: by their server's domain (``imap.example.org`` -> ``example.org``), and
+    all of them (found once, not per SMTP account: a file can have hundreds of each)."""
+    by_domain: dict[str, set[str]] = {}
+    every: set[str] = set()
+    for found in (endpoint(prefs, record) for record in mail_records(prefs) if record.kind in ("IMAP", "POP3")):
+        if found.username:
+            every.add(found.username)
+            by_domain.setdefault((found.host or "").lower().partition(".")[2], set()).add(found.username)
+    return by_domain, every
+
+
+def reading_user(logins: tuple[dict[str, set[str]], set[str]], smtp_host: str) -> Optional[str]:
+    """Who an SMTP account that logs in as nobody sends as: the login of the mail accounts (``logins``) in the
+    SMTP server's domain (``smtp.example.org`` -> ``example.org``), else the one login of every mail account."""
+    by_domain, every = logins
     domain = smtp_host.lower().partition(".")[2]
-    near = {user for host, user in logins if user and domain and host.lower().partition(".")[2] == domain}
-    every = {user for _, user in logins if user}
-    found = near if near else every
+    found = (by_domain.get(domain) if domain else None) or every
     return next(iter(found)) if len(found) == 1 else None
 
 
@@ -179,11 +189,13 @@ def accounts(prefs: PrefsFile) -> list[Account]:
     in the file, for its mail, but is no account of the service any more)."""
     mail = mail_records(prefs)
     names = {name_of(prefs, record) for record in mail}
-    found = [mail_account(prefs, record, _line(prefs, record)) for record in mail
+    copies = copies_to(prefs)
+    found = [mail_account(prefs, record, _line(prefs, record), copies) for record in mail
              if not (record.kind == "POP3" and replacement(name_of(prefs, record)) in names)]
+    readers = logins(prefs)
     for record in smtp_records(prefs):
         host = prefs.text(record.common.items[SERVER]).partition(":")[0]  # type: ignore[arg-type]
-        found.append(smtp_account(prefs, record, _line(prefs, record), reading_user(prefs, host)))
+        found.append(smtp_account(prefs, record, _line(prefs, record), reading_user(readers, host)))
     return [account for account in found if account is not None]
 
 

@@ -19,7 +19,6 @@ from migrate.model import Note
 from migrate.model import new_values
 from parsers.mulberry.accounts import ROOT
 from parsers.mulberry.accounts import TLS_TOKEN
-from parsers.mulberry.accounts import copies_to
 from parsers.mulberry.accounts import default_port
 from parsers.mulberry.accounts import display
 from parsers.mulberry.accounts import name_of
@@ -108,7 +107,7 @@ def authenticator(prefs: PrefsFile, record: Record, values: dict[str, object], n
     return edits
 
 
-def folders(prefs: PrefsFile, record: Record, changes: list[Change]) -> list[Edit]:
+def folders(prefs: PrefsFile, record: Record, changes: list[Change], copies: dict[str, list[tuple[int, str]]]) -> list[Edit]:
     """An IMAP account moved to the new server: its hierarchies, delimiter and identities' copy-to folders."""
     values = new_values(changes, "incoming")
     renames = {str(c.old): str(c.new) for c in changes if c.field == "folder"}
@@ -131,7 +130,7 @@ def folders(prefs: PrefsFile, record: Record, changes: list[Change]) -> list[Edi
     if any(c.field == "subscribed_only" for c in changes) and record.wds is not None:
         edits.append(Edit(record.wds.close, record.wds.close, ROOT_WD))
     name = name_of(prefs, record)
-    for at, mailbox in copies_to(prefs, name):
+    for at, mailbox in copies.get(name, ()):
         if mailbox in renames:
             edits.append(Edit(at, at + 1, quote(f"{name}:{renames[mailbox]}")))
     return edits

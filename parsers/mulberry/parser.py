@@ -12,6 +12,7 @@ from migrate.errors import MigrateError
 from migrate.files import read_source
 from migrate.model import Account
 from migrate.model import Change
+from migrate.model import Endpoint
 from migrate.model import Note
 from migrate.model import by_account
 from migrate.model import new_values
@@ -71,6 +72,10 @@ class MulberryParser(Parser):
         edits: list[Edit] = []
         notes: list[Note] = []
         added: list[str] = []
+        copies = neutral.copies_to(parsed)
+        names = {neutral.name_of(parsed, other) for other in mail_records(parsed)}
+        imap_logins = {_login(after(other.incoming, mine_of.get(other.key, []), "incoming"))
+                       for other in accounts if other.incoming.protocol == "imap"}
         for account in accounts:
             mine = mine_of.get(account.key)
             if not mine:
@@ -80,10 +85,10 @@ class MulberryParser(Parser):
                 assert account.outgoing is not None
                 edits += in_place(parsed, record, account.outgoing, mine, "outgoing")
             elif record.kind == "IMAP":
-                edits += in_place(parsed, record, account.incoming, mine, "incoming") + folders(parsed, record, mine)
+                edits += in_place(parsed, record, account.incoming, mine, "incoming") + folders(parsed, record, mine, copies)
                 notes += other_references(parsed, record, account)
             else:
-                found, new, note = _stand_in(parsed, record, account, accounts, mine_of)
+                found, new, note = _stand_in(parsed, record, account, mine, names, imap_logins)
                 edits += found
                 added += [new] if new is not None else []
                 notes += [note] if note is not None else []
@@ -104,30 +109,20 @@ class MulberryParser(Parser):
         return None
 
 
-def _stand_in(parsed: PrefsFile, record: Record, account: Account, accounts: list[Account],
-              changes: dict[str, list[Change]]) -> tuple[list[Edit], Optional[str], Optional[Note]]:
+def _stand_in(parsed: PrefsFile, record: Record, account: Account, mine: list[Change], names: set[str],
+              imap_logins: set[tuple[str, Optional[str]]]) -> tuple[list[Edit], Optional[str], Optional[Note]]:
     """A POP account: its saved password taken out if asked, and the IMAP account that stands in for it
-    (``None`` when the file has it already) with what to say."""
-    mine = changes[account.key]
+    (``None`` when the file has it already: an account of its name, or an IMAP account of the same login on
+    the same server once migrated, among ``names`` and ``imap_logins``) with what to say."""
     password = {k: v for k, v in new_values(mine, "incoming").items() if k == "password"}
     edits = authenticator(parsed, record, password, account.incoming)
     if not any(c.field == "incoming.protocol" for c in mine):
         return edits, None, None
-    new = None if _has_imap(parsed, record, account, accounts, changes) else imap_for_pop(parsed, record, account, mine)
+    has_imap = imap_name(parsed, record) in names or _login(after(account.incoming, mine, "incoming")) in imap_logins
+    new = None if has_imap else imap_for_pop(parsed, record, account, mine)
     return edits, new, pop_notes(parsed, record, account, imap_name(parsed, record) if new else None)
 
 
-def _has_imap(parsed: PrefsFile, record: Record, account: Account, accounts: list[Account],
-              changes: dict[str, list[Change]]) -> bool:
-    """Whether the POP account's IMAP account is in the file already: by its name, or an IMAP account
-    of the same login on the same server once migrated."""
-    names = {neutral.name_of(parsed, other) for other in mail_records(parsed)}
-    if imap_name(parsed, record) in names:
-        return True
-    wanted = after(account.incoming, changes[account.key], "incoming")
-    for other in accounts:
-        if other.incoming.protocol == "imap":
-            there = after(other.incoming, changes.get(other.key, []), "incoming")
-            if (there.host or "").lower() == (wanted.host or "").lower() and there.username == wanted.username:
-                return True
-    return False
+def _login(endpoint: Endpoint) -> tuple[str, Optional[str]]:
+    """What makes two IMAP accounts one: the server (any case) and the login."""
+    return (endpoint.host or "").lower(), endpoint.username

@@ -47,10 +47,16 @@ def repositories(ini: IniFile) -> list[Repository]:
             if s.name.startswith(REPOSITORY) and (value(ini, s.name, "type") or "").strip() == "IMAP"]
 
 
-def accounts_using(ini: IniFile, repository: Repository) -> list[str]:
-    """The ``[Account NAME]`` sections that sync with the repository."""
-    return [s.name for s in ini.sections if s.name.startswith("Account ")
-            and repository.name in (value(ini, s.name, "remoterepository"), value(ini, s.name, "localrepository"))]
+def accounts_using(ini: IniFile) -> dict[str, list[str]]:
+    """Repository name -> the ``[Account NAME]`` sections that sync with it (found once, not per repository:
+    a file can have hundreds of each)."""
+    found: dict[str, list[str]] = {}
+    for section in ini.sections:
+        if section.name.startswith("Account "):
+            sides = (value(ini, section.name, "remoterepository"), value(ini, section.name, "localrepository"))
+            for name in dict.fromkeys(side for side in sides if side is not None):
+                found.setdefault(name, []).append(section.name)
+    return found
 
 
 def boolean(ini: IniFile, section: str, name: str) -> Optional[bool]:

@@ -19,7 +19,6 @@ from parsers.ini import IniFile
 from parsers.ini import boolean_text
 from parsers.offlineimap.accounts import TUNNELS
 from parsers.offlineimap.accounts import Repository
-from parsers.offlineimap.accounts import accounts_using
 from parsers.offlineimap.accounts import boolean
 from parsers.offlineimap.code import PYTHON_OPTIONS
 from parsers.offlineimap.code import mentions
@@ -54,7 +53,9 @@ class RepositoryEdit:
         return bool((value(self.ini, self.section, name) or "").strip())
 
 
-def migrate(editor: IniEditor, repository: Repository, account: Account, changes: list[Change]) -> list[Note]:
+def migrate(editor: IniEditor, repository: Repository, account: Account, changes: list[Change],
+            users: dict[str, list[str]]) -> list[Note]:
+    """``users``: ``accounts_using`` of the file."""
     edit, notes = RepositoryEdit(editor, repository), []
     values, endpoint = new_values(changes, "incoming"), account.incoming
     if "host" in values:
@@ -92,7 +93,7 @@ def migrate(editor: IniEditor, repository: Repository, account: Account, changes
         edit.flag("subscribedonly", False)
     if any(c.field == "folder" for c in changes):
         edit.unset("reference", '""')
-    notes += python_notes(edit.ini, repository, account.key)
+    notes += python_notes(edit.ini, repository, account.key, users.get(repository.name, []))
     if "host" in values:
         notes.append(Note(account.key, "offlineimap", "the service is a new server: offlineimap will find new"
                           " UIDVALIDITY values and skip folders its local state knows; start with a fresh local"
@@ -101,11 +102,11 @@ def migrate(editor: IniEditor, repository: Repository, account: Account, changes
     return notes
 
 
-def python_notes(ini: IniFile, repository: Repository, key: str) -> list[Note]:
+def python_notes(ini: IniFile, repository: Repository, key: str, users: list[str]) -> list[Note]:
     """A step for the user for each Python option, of the repository or of the other side of its
-    accounts, that still names the old server's folders."""
+    accounts (``users``), that still names the old server's folders."""
     sections = [repository.section] + [
-        "Repository " + local for account in accounts_using(ini, repository)
+        "Repository " + local for account in users
         for local in [value(ini, account, "localrepository") or ""] if local and local != repository.name]
     notes = []
     for section in dict.fromkeys(sections):

@@ -18,6 +18,7 @@ from parsers.ini import parse_ini
 from parsers.offlineimap import MAILMIGRATE_PATTERNS
 from parsers.offlineimap.accounts import Repository
 from parsers.offlineimap.accounts import account
+from parsers.offlineimap.accounts import accounts_using
 from parsers.offlineimap.accounts import repositories
 from parsers.offlineimap.migration import migrate
 
@@ -37,10 +38,10 @@ class OfflineimapParser(Parser):
 
     def apply(self, parsed: IniFile, accounts: list[Account], changes: list[Change]) -> tuple[dict[str, Document], list[Note]]:
         editor, notes = IniEditor(parsed), []
-        grouped = by_account(changes)
+        grouped, users = by_account(changes), accounts_using(parsed)
         for item in accounts:
             if grouped.get(item.key):
-                notes += migrate(editor, _repository(item.key), item, grouped[item.key])
+                notes += migrate(editor, _repository(item.key), item, grouped[item.key], users)
         return {parsed.path: editor.document()}, notes
 
     def live(self, path: Path) -> Optional[str]:

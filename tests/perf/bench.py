@@ -1,7 +1,7 @@
 """Benchmark: scan, plan and apply over N synthetic homes, against an honest floor.
 
     python -m tests.perf.bench --homes 1000 [--homes 10000] [--jobs 2] [--rounds 3]
-    python -m tests.perf.bench --size [--rounds 3]
+    python -m tests.perf.bench --size [--rounds 3] [--formats WORD ...]
 
 The floor (tests/perf/floor.py) is only the safe I/O on the files ``apply``
 actually changed, found by comparing the tree after ``apply`` with a pristine
@@ -119,11 +119,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each phase, taking turns; medians and ranges")
     parser.add_argument("--size", action="store_true", help="growth with the size of one file, per format")
+    parser.add_argument("--formats", nargs="+", default=[], metavar="WORD",
+                        help="with --size: only the formats whose names contain one of these words")
     args = parser.parse_args()
     if args.size:
         from tests.perf.growth import measure_growth
 
-        measure_growth(args.rounds)
+        measure_growth(args.rounds, args.formats)
     for homes in args.homes or ([] if args.size else [1000]):
         measure(homes, args.jobs, args.rounds)
 

@@ -1,11 +1,13 @@
 """One big file per format, of ``n`` accounts, for measuring how the cost grows with a file's size.
 
-Each function returns the file's path inside a home and its bytes.  Most
+Each function returns the file's path inside a home and its bytes (and, for a
+setup of several files, the others' paths and bytes).  Most
 accounts are the university's (so each is migrated) and some are foreign; the
 accounts differ in user and server, so that none collapse into one.
 """
 from __future__ import annotations
 
+import plistlib
 from xml.sax.saxutils import escape
 
 
@@ -179,3 +181,153 @@ def windows(n: int) -> tuple[str, bytes]:
                   '"SMTP Port"=dword:00000019', "", f"[HKEY_CURRENT_USER\\Software\\Other\\{i}]",
                   *(f'"Value {v}"="{"x" * 40}"' for v in range(10)), ""]
     return "outlook.reg", "\r\n".join(lines).encode("cp1252")
+
+
+def msmtp(n: int) -> tuple[str, bytes]:
+    """An msmtprc of ``n`` accounts after shared defaults: the university's server, department servers (some
+    inheriting another account), foreign ones."""
+    parts = ["# msmtprc of a shared help desk\ndefaults\nport 587\ntls on\nauth on\nlogfile ~/.msmtp.log\n"]
+    for i in range(n):
+        host = ("smtp.lboro.ac.uk", f"dept{i}.lboro.ac.uk", f"smtp{i}.example.org")[i % 3]
+        inherits = f" : a{i - 1}" if i % 3 == 1 else ""
+        parts.append(f"\n# account {i}\naccount a{i}{inherits}\nhost {host}\nfrom u{i:05d}@lboro.ac.uk\n"
+                     f"user u{i:05d}\npassword \"pw {i}\"\nauth cram-md5\ntls_certcheck off\n")
+    parts.append("\naccount default : a0\n")
+    return ".msmtprc", "".join(parts).encode()
+
+
+def mpop(n: int) -> tuple[str, bytes]:
+    """An mpoprc of ``n`` accounts: POP ones of the university (commented out), foreign ones."""
+    parts = ["# mpoprc of a shared help desk\ndefaults\nkeep on\nonly_new on\n"]
+    for i in range(n):
+        host = ("pop.lboro.ac.uk", f"dept{i}.lboro.ac.uk", f"pop{i}.example.org")[i % 3]
+        parts.append(f"\naccount a{i}\nhost {host}\nuser u{i:05d}\npassword pw-{i}\nauth apop\ntls off\n"
+                     f"delivery maildir ~/Maildir/a{i}\n")
+    parts.append("\naccount default : a0\n")
+    return ".mpoprc", "".join(parts).encode()
+
+
+def eudora(n: int) -> tuple[str, bytes]:
+    """A Windows ``Eudora.ini`` (CRLF) with ``n`` personalities: POP and IMAP ones of the university, foreign POP.
+    Eudora reads at most 99 (persona.h ``MAX_PERSONAS``): past those the file grows by ones it never reads."""
+    lines = ["[Settings]", "RealName=Help Desk", "ReturnAddress=desk@lboro.ac.uk", "POPAccount=desk@pop.lboro.ac.uk",
+             "LoginName=desk", "PopServer=pop.lboro.ac.uk", "SMTPServer=smtp.lboro.ac.uk", "UsesPOP=1", "UsesIMAP=0",
+             "[Personalities]", *(f"Persona{i}=Persona-P{i}" for i in range(n))]
+    for i in range(n):
+        host = ("pop.lboro.ac.uk", f"imap{i}.lboro.ac.uk", f"pop{i}.example.org")[i % 3]
+        lines += [f"[Persona-P{i}]", f"POPAccount=u{i:05d}@{host}", f"RealName=User {i}", f"ReturnAddress=u{i:05d}@lboro.ac.uk",
+                  f"SMTPServer={'smtp.lboro.ac.uk' if i % 3 != 2 else f'smtp{i}.example.org'}", f"PopServer={host}",
+                  f"LoginName=u{i:05d}", f"UsesIMAP={int(i % 3 == 1)}", f"UsesPOP={int(i % 3 != 1)}",
+                  "ImapDirectoryPrefix=INBOX." if i % 3 == 1 else "LeaveMailOnServer=1", "AuthenticatePassword=1",
+                  "SSLReceiveUse=0", "SSLSendUse=0", f"SavePasswordText=cHctc2VjcmV0LXt{i % 10}"]
+    lines += ["[Window Position]", "MainWindowPosition=10,10,1014,738", ""]
+    return "Application Data/Qualcomm/Eudora/Eudora.ini", "\r\n".join(lines).encode("cp1252")
+
+
+def mulberry(n: int) -> tuple[str, bytes]:
+    """Mulberry preferences with ``n`` mail accounts (IMAP with folders under INBOX, POP, foreign IMAP),
+    an SMTP account and an identity each."""
+    mail, smtp, identities = [], [], []
+    for i in range(n):
+        user, host = f"u{i:05d}", ("imap.lboro.ac.uk", "pop.lboro.ac.uk", f"imap{i}.example.org")[i % 3]
+        if i % 3 == 1:
+            mail.append(f'((A{i} POP3 {host} true (("Plain Text" {user} "" true true)) ("" false false) NoTLS false "" )'
+                        f'((("*" true false)) Auto true true 14 false false 10 false true false false true P{i}))')
+        else:
+            mail.append(f'((A{i} IMAP {host}:143 false ((CRAM-MD5 {user} "" true true)) ("" false false) TLSv1 false "" )'
+                        f'(. false ((INBOX. true false)) false false false false true P{i}))')
+        outgoing = "smtp.lboro.ac.uk" if i % 3 != 2 else f"smtp{i}.example.org"
+        smtp.append(f'(({outgoing} SMTP {outgoing} false ((None)) ("" false false) NoTLS false "" )())')
+        identities.append(f'(P{i} {outgoing} "" "User {i} <{user}@lboro.ac.uk>" true "" false "" false "A{i}:INBOX.Sent" '
+                          'true false "" false "" false "" false "" false "" false false (false false false false false ) '
+                          'false false false 0 """" false )')
+    text = ("Preferences.Accounts.Default Outgoing Domain=lboro.ac.uk\n"
+            f"Preferences.Accounts.Mail Accounts v2=({''.join(mail)})\nPreferences.Accounts.OS Default Location=false\n"
+            f"Preferences.Accounts.SMTP Accounts v2_0=({''.join(smtp)})\n"
+            f"Preferences.Identities.List v2_0=({''.join(identities)})\nPreferences.Version_v2_0=0x4088000\n")
+    return ".mulberry/preferences.mbp", text.encode("latin-1")
+
+
+def apple_mail(n: int, binary: bool = False) -> tuple[str, bytes]:
+    """Apple Mail's ``com.apple.mail.plist`` (XML, or ``binary``) with ``n`` accounts: IMAP ones of the university
+    with folders under INBOX, POP ones, foreign IMAP; each with its SMTP account."""
+    accounts, delivery = [{"AccountName": "On My Mac", "AccountPath": "~/Library/Mail/Mailboxes", "AccountType": "LocalAccount"}], []
+    for i in range(n):
+        user, kind = f"u{i:05d}", ("IMAP", "POP", "IMAP")[i % 3]
+        host = ("imap.lboro.ac.uk", "pop.lboro.ac.uk", f"imap{i}.example.org")[i % 3]
+        outgoing = "smtp.lboro.ac.uk" if i % 3 != 2 else f"smtp{i}.example.org"
+        delivery.append({"AccountType": "SMTPAccount", "Hostname": outgoing, "PortNumber": "25", "SSLEnabled": "NO",
+                         "ShouldUseAuthentication": "YES", "Username": user})
+        account = {"AccountName": f"Account {i}", "AccountPath": f"~/Library/Mail/{kind}-{user}@{host}",
+                   "AccountType": f"{kind}Account", "EmailAddresses": [f"{user}@lboro.ac.uk"], "FullUserName": f"User {i}",
+                   "Hostname": host, "PortNumber": "143" if kind == "IMAP" else "110", "SMTPIdentifier": f"{outgoing}:{user}",
+                   "SSLEnabled": "NO", "Username": user}
+        if i % 3 == 0:
+            account.update({"DraftsMailboxName": "INBOX/Drafts", "SentMessagesMailboxName": "INBOX/Sent",
+                            "TrashMailboxName": "INBOX/Deleted Items"})
+        accounts.append(account)
+    prefs = {"DeliveryAccounts": delivery, "MailAccounts": accounts, "MailSound": "New Mail Sound",
+             "PollTime": "-1", "SignaturesVersion": 2}
+    data = plistlib.dumps(prefs, fmt=plistlib.FMT_BINARY if binary else plistlib.FMT_XML)
+    return "Library/Preferences/com.apple.mail.plist", data
+
+
+def mbsync(n: int) -> tuple[str, bytes]:
+    """An mbsyncrc of ``n`` accounts, each with its stores and a channel: the university's IMAP with folders
+    under INBOX, department servers, foreign ones."""
+    parts = ["# mbsyncrc of a shared help desk\n"]
+    for i in range(n):
+        host = ("imap.lboro.ac.uk", f"dept{i}.lboro.ac.uk", f"imap{i}.example.org")[i % 3]
+        parts.append(f"\nIMAPAccount a{i}\nHost {host}\nUser u{i:05d}\nPass \"pw {i}\"\nSSLType STARTTLS\nAuthMechs CRAM-MD5\n\n"
+                     f"IMAPStore a{i}-remote\nAccount a{i}\nPath INBOX.\nPathDelimiter .\n\n"
+                     f"MaildirStore a{i}-local\nPath ~/Mail/a{i}/\nInbox ~/Mail/a{i}/INBOX\n\n"
+                     f"Channel a{i}\nMaster :a{i}-remote:\nSlave :a{i}-local:\nPatterns * !Trash\nCreate Slave\n")
+    return ".mbsyncrc", "".join(parts).encode()
+
+
+def offlineimap(n: int) -> tuple[str, bytes]:
+    """An offlineimaprc of ``n`` accounts with their repositories: the university's IMAP with folders under
+    INBOX, department servers, foreign ones."""
+    parts = [f"# offlineimaprc of a shared help desk\n[general]\naccounts = {', '.join(f'A{i}' for i in range(n))}\n"
+             "maxsyncaccounts = 1\n"]
+    for i in range(n):
+        host = ("imap.lboro.ac.uk", f"dept{i}.lboro.ac.uk", f"imap{i}.example.org")[i % 3]
+        parts.append(f"\n[Account A{i}]\nlocalrepository = L{i}\nremoterepository = R{i}\nautorefresh = 10\n\n"
+                     f"[Repository L{i}]\ntype = Maildir\nlocalfolders = ~/Mail/A{i}\n\n"
+                     f"[Repository R{i}]\ntype = IMAP\nremotehost = {host}\nremoteport = 143\nremoteuser = u{i:05d}\n"
+                     f"remotepass = pw-{i}\nssl = no\nreference = INBOX\nauth_mechanisms = CRAM-MD5, LOGIN\n"
+                     "folderfilter = lambda f: f == 'INBOX' or f.startswith('INBOX.')\nsubscribedonly = yes\n")
+    return ".offlineimaprc", "".join(parts).encode()
+
+
+def getmail(n: int) -> tuple[str, bytes]:
+    """A getmailrc's one IMAP retriever (a file holds one) of the university with ``n`` mailboxes under INBOX."""
+    boxes = ",\n    ".join(f'"INBOX.Lists.l{i}"' if i % 2 else f"'INBOX.Projects.p{i}'" for i in range(n))
+    text = ("[retriever]\ntype = SimpleIMAPRetriever\nserver = imap.lboro.ac.uk\nusername = desk\n"
+            f"mailboxes = (\"INBOX\",\n    {boxes})\nmove_on_delete = INBOX.Trash\n\n"
+            "[destination]\ntype = Maildir\npath = ~/Maildir/\n\n[options]\ndelete = true\n")
+    return ".getmail/getmailrc", text.encode()
+
+
+def claws(n: int) -> tuple[str, bytes, dict[str, bytes]]:
+    """A Claws Mail ``accountrc`` of ``n`` accounts (IMAP with folders under INBOX, POP, foreign IMAP) and the
+    ``folderlist.xml`` beside it, with each IMAP account's folders."""
+    accounts, folders = [], ['<?xml version="1.0" encoding="UTF-8"?>\n<folderlist config_version="4">\n']
+    for i in range(1, n + 1):
+        protocol, host = ((1, "imap.lboro.ac.uk"), (0, "pop.lboro.ac.uk"), (1, f"imap{i}.example.org"))[i % 3]
+        outgoing = "smtp.lboro.ac.uk" if i % 3 != 2 else f"smtp{i}.example.org"
+        prefix = "INBOX/" if i % 3 == 0 else ""
+        accounts.append(f"[Account: {i}]\naccount_name=A{i}\nis_default={int(i == 1)}\nname=User {i}\naddress=u{i:05d}@lboro.ac.uk\n"
+                        f"protocol={protocol}\nreceive_server={host}\nsmtp_server={outgoing}\nuser_id=u{i:05d}\nconfig_version=4\n"
+                        f"use_apop_auth=0\nremove_mail=0\nimap_auth_method=2\ninbox=#mh/Mailbox/inbox\n"
+                        f"imap_directory={prefix.rstrip('/')}\nimap_subsonly=1\nuse_smtp_auth=1\nsmtp_auth_method=2\n"
+                        f"ssl_pop=0\nssl_imap=2\nssl_smtp=2\nset_smtpport=1\nsmtp_port=587\nset_sent_folder={protocol}\n"
+                        f"sent_folder={f'#imap/A{i}/{prefix}Sent' if protocol else ''}\n")
+        if protocol:
+            folders.append(f'    <folder type="imap" name="A{i}" account_id="{i}" sort="0" collapsed="0">\n'
+                           f'        <folderitem type="normal" name="A{i}" path="INBOX" collapsed="0" threaded="1" mtime="0" new="0" unread="0" total="0">\n'
+                           + "".join(f'            <folderitem type="normal" name="{name}" path="{prefix}{name}" collapsed="0" '
+                                     'threaded="1" mtime="0" new="0" unread="0" total="0" />\n' for name in ("Sent", "Drafts", "Lists", f"P{i}"))
+                           + "        </folderitem>\n    </folder>\n")
+    folders.append("</folderlist>\n")
+    return ".claws-mail/accountrc", "\n".join(accounts).encode(), {".claws-mail/folderlist.xml": "".join(folders).encode()}
