@@ -8,6 +8,7 @@ Lines end at LF, as ``patch`` reads them.
 from __future__ import annotations
 
 import bisect
+import collections
 import difflib
 from typing import Iterator
 from typing import Sequence
@@ -31,7 +32,7 @@ def unified_diff(before: Document, after: Document, path: str) -> str:
     old_lines, new_lines = _lines(old), _lines(new)
     edits = edits_between(before, after)
     if edits is None:  # not made by one apply: compare it all
-        opcodes = difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes()
+        opcodes = whole_text_opcodes(old_lines, new_lines)
     else:
         opcodes = _around_edits(before.tokens, after.tokens, edits, old, new, old_lines, new_lines)
     before_label, after_label = (path, path) if path.startswith("/") else (f"a/{path}", f"b/{path}")
@@ -46,6 +47,61 @@ def unified_diff(before: Document, after: Document, path: str) -> str:
             out += ["-" + line for line in old_lines[i1:i2]]
             out += ["+" + line for line in new_lines[j1:j2]]
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
+
+
+#: Lines a side beyond which a whole-text comparison is anchored first: difflib alone grows with the
+#: square of the lines when many repeat (a property list's ``<key>`` lines).
+ANCHORED = 2000
+
+
+def whole_text_opcodes(old: list[str], new: list[str]) -> list[Opcode]:
+    """How ``new`` differs from ``old``, in time about linear in the lines for a big text: the lines found
+    once on each side, in the same order on both, anchor the comparison (patience), and ``difflib``
+    compares only the stretches between anchors.  Small texts go to ``difflib`` whole."""
+    if len(old) <= ANCHORED and len(new) <= ANCHORED:
+        return difflib.SequenceMatcher(None, old, new).get_opcodes()
+    opcodes: list[Opcode] = []
+    i = j = 0
+    for anchor_i, anchor_j in [*_anchors(old, new), (len(old), len(new))]:
+        gap = difflib.SequenceMatcher(None, old[i:anchor_i], new[j:anchor_j]).get_opcodes()
+        opcodes += [(tag, i + i1, i + i2, j + j1, j + j2) for tag, i1, i2, j1, j2 in gap if i1 < i2 or j1 < j2]
+        if anchor_i < len(old):
+            opcodes.append(("equal", anchor_i, anchor_i + 1, anchor_j, anchor_j + 1))
+        i, j = anchor_i + 1, anchor_j + 1
+    return _joined(opcodes)
+
+
+def _anchors(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """The longest run, in order on both sides, of the lines each side has once (patience sorting)."""
+    in_old: dict[str, list[int]] = {}  # line -> [times, place]
+    for place, line in enumerate(old):
+        in_old.setdefault(line, [0, place])[0] += 1
+    in_new = collections.Counter(new)
+    pairs = [(in_old[line][1], place) for place, line in enumerate(new)
+             if in_new[line] == 1 and in_old.get(line, (0,))[0] == 1]
+    pairs.sort()
+    ends: list[int] = []  # ends[k]: the place in ``pairs`` ending the best run of k + 1 found so far
+    previous: list[int] = []
+    for place, (_, j) in enumerate(pairs):
+        k = bisect.bisect_left(ends, j, key=lambda end: pairs[end][1])
+        previous.append(ends[k - 1] if k else -1)
+        ends[k:k + 1] = [place]
+    run, place = [], ends[-1] if ends else -1
+    while place >= 0:
+        run.append(pairs[place])
+        place = previous[place]
+    return run[::-1]
+
+
+def _joined(opcodes: list[Opcode]) -> list[Opcode]:
+    """Neighbouring opcodes of one kind made one, as difflib gives them."""
+    joined: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if joined and joined[-1][0] == tag:
+            joined[-1] = (tag, joined[-1][1], i2, joined[-1][3], j2)
+        else:
+            joined.append((tag, i1, i2, j1, j2))
+    return joined
 
 
 def _lines(text: str) -> list[str]:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from migrate.diff import ANCHORED
 from migrate.diff import unified_diff
 from migrate.discover import Found
 from migrate.discover import discover
@@ -173,3 +174,17 @@ def test_a_password_stays_masked_in_a_diff_from_edits() -> None:
     before = Document((Token("K", "pass "), Token("V", "old-secret", secret=True), Token("WS", "\n")))
     after = before.apply([Edit(1, 2, "new-secret"), Edit(3, 3, "ssl\n")])
     assert unified_diff(before, after, "f") == "--- a/f\n+++ b/f\n@@ -1 +1,2 @@\n pass ********\n+ssl\n"
+
+
+def test_a_big_text_not_made_by_apply_is_compared_from_its_anchors() -> None:
+    """Past ``ANCHORED`` lines the lines found once on each side anchor the comparison (difflib alone grows
+    with the square of the lines when many repeat): the diff still turns the old text into the new."""
+    rows = [f"<key>K{i % 7}</key>\n" if i % 2 else f"<string>v{i}</string>\n" for i in range(3 * ANCHORED)]
+    before = Document((Token("VIEW", "".join(rows)),))
+    rows[10:12] = ["<string>new</string>\n"]
+    rows[4000] = "<key>K9</key>\n"
+    rows.insert(5000, "<key>K0</key>\n")
+    after = Document((Token("VIEW", "".join(rows)),))
+    diff = unified_diff(before, after, "/f")
+    assert patched(before.render_redacted(), diff) == after.render_redacted()
+    assert diff.count("@@ -") == 3
