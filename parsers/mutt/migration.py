@@ -78,7 +78,7 @@ def _rename_names(rewrite: MuttRewrite, server: Server, account: Account, target
 
 
 def _rename_patterns(rewrite: MuttRewrite, found: Findings, server: Server, account: Account, target: _Target) -> None:
-    """Hook patterns naming the server, and the ``imap_user`` its hooks set."""
+    """Hook patterns naming the server, and the ``imap_user`` its hooks set for this account's login."""
     old_user = account.incoming.username if server.kind != "smtp" else None
     rename = renamer(target.renames)
     for ref in server.patterns:
@@ -89,8 +89,8 @@ def _rename_patterns(rewrite: MuttRewrite, found: Findings, server: Server, acco
         if not exact:
             rewrite.notes.append(Note(account.key, "mutt", f"{ref.context} {ref.text}: the folders this pattern names"
                                                            " move to the top level; rewrite it by hand"))
-    if target.username is not None:
-        for ref in found.hook_users.get(server.host, []):
+    if target.username is not None and old_user is not None:
+        for ref in found.hook_users_named.get((server.host, old_user), []):
             rewrite.replace(ref, target.username)
 
 

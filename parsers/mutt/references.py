@@ -126,6 +126,15 @@ class Findings:
         return found
 
     @functools.cached_property
+    def hook_users_named(self) -> dict[tuple[str, str], list[Ref]]:
+        """The same, by host and the user each names: a host's hooks may set the login of several accounts."""
+        found: dict[tuple[str, str], list[Ref]] = {}
+        for host, refs in self.hook_users.items():
+            for ref in refs:
+                found.setdefault((host, ref.text), []).append(ref)
+        return found
+
+    @functools.cached_property
     def subscriptions(self) -> list[tuple[str, Command]]:
         """Every ``subscribe-to`` command, with its file."""
         return [(file, command) for file, command in self.commands if command.name == "subscribe-to"]

@@ -484,3 +484,13 @@ def test_each_login_to_a_server_is_an_account_of_its_own() -> None:
     assert "imaps://desk@lboro.ac.uk@staff-mail.lboro.ac.uk/" in after
     assert "imaps://u00000@lboro.ac.uk@staff-mail.lboro.ac.uk/INBOX" in after
     assert "imaps://staff-mail.lboro.ac.uk/Lists" in after and "set imap_user=desk@lboro.ac.uk" in after
+
+
+def test_the_hooks_of_one_host_keep_each_its_own_login() -> None:
+    text = ("set folder=imap://desk@imap.lboro.ac.uk/INBOX.\n"
+            "account-hook imap://u1@imap.lboro.ac.uk/ 'set imap_user=u1'\n"
+            "account-hook imap://u2@imap.lboro.ac.uk/ 'set imap_user=u2'\n"
+            "mailboxes imap://u1@imap.lboro.ac.uk/INBOX imap://u2@imap.lboro.ac.uk/INBOX\n")
+    after = _migrated(text)
+    assert "account-hook imaps://u1@lboro.ac.uk@staff-mail.lboro.ac.uk/ 'set imap_user=u1@lboro.ac.uk'" in after
+    assert "account-hook imaps://u2@lboro.ac.uk@staff-mail.lboro.ac.uk/ 'set imap_user=u2@lboro.ac.uk'" in after
