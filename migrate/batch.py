@@ -115,11 +115,10 @@ _WORKER: dict = {}
 
 def _start(settings: Settings) -> None:
     # A big file is read into hundreds of thousands of small objects that live as long as its setup; at
-    # Python's default thresholds the collector goes over them again and again, and a file 16 times the
-    # size cost twice as much per account.  Fewer young collections, and what is loaded by now never
-    # looked at again (``freeze``), keep the cost linear; nothing the tool makes relies on the collector
-    # being prompt (reference counting frees all but cycles).
-    gc.set_threshold(100_000, 50, 100)
+    # Python's default thresholds the collector goes over them again and again.  Fewer young collections
+    # (not so few that a worker holds much garbage: its memory stays as with the defaults), and what is
+    # loaded by now never looked at again (``freeze``); reference counting frees all but cycles anyway.
+    gc.set_threshold(10_000, 10, 10)
     gc.freeze()
     _WORKER.clear()
     policy = load_policy(settings.policy_path, settings.overrides)
