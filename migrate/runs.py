@@ -95,8 +95,8 @@ class Journal:
                 self._fd = _open_journal(self.path, made=True)
             self._append(lines)
         except OSError as error:
-            raise MigrateError(f"{self.path}: cannot record the run ({error.strerror or error}); nothing more is "
-                               "changed by this process") from None
+            raise MigrateError(f"{self.path}: cannot record the run ({error.strerror or error}); the setup is "
+                               "left as it was") from None
         self._head_written = self._home_recorded = True
 
     def home_done(self, home: str) -> None:
