@@ -89,10 +89,17 @@ class Profile:
 
     def folder_name(self, block: AccountBlock) -> str:
         """The name the account's IMAP folder has, or will get when it first reads IMAP."""
-        for name, owner in self.folder_owners.items():
-            if owner == block.id:
-                return name
+        if block.id in self._folder_names:
+            return self._folder_names[block.id]
         return self.value(block, "account_name") or ""
+
+    @functools.cached_property
+    def _folder_names(self) -> dict[int, str]:
+        """Each account's first folder name in ``folder_owners``."""
+        names: dict[int, str] = {}
+        for name, owner in self.folder_owners.items():
+            names.setdefault(owner, name)
+        return names
 
     def protocol(self, block: AccountBlock) -> str:
         number = atoi(self.value(block, "protocol"))

@@ -62,7 +62,14 @@ class RcFile(FileDocument):
         return self._by_name.get((section, self.key(name)), ())
 
     def section_entries(self, section: int) -> Iterator[Entry]:
-        return (entry for entry in self.entries if entry.section == section)
+        return iter(self._by_section.get(section, ()))
+
+    @functools.cached_property
+    def _by_section(self) -> dict[int, tuple[Entry, ...]]:
+        found: dict[int, list[Entry]] = {}
+        for entry in self.entries:
+            found.setdefault(entry.section, []).append(entry)
+        return {section: tuple(entries) for section, entries in found.items()}
 
     @functools.cached_property
     def _by_name(self) -> dict[tuple[int, str], tuple[Entry, ...]]:
