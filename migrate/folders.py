@@ -212,18 +212,22 @@ class CheckedFolder:
             os.mkdir(self.path / name, 0o700)
 
     def sync(self) -> None:
-        """The folder's entries on disk, where a folder can be opened (Windows cannot; NTFS journals them)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        sync_folder(self.path)
 
     def close(self) -> None:
         """Nothing is held."""
+
+
+def sync_folder(folder: Path) -> None:
+    """The folder's entries on disk, where a folder can be opened (Windows cannot; NTFS journals them)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _identity(result: os.stat_result) -> Identity:

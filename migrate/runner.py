@@ -5,6 +5,7 @@ so a batch always goes on to the next file.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from pathlib import Path
@@ -141,9 +142,7 @@ def restore(run: Run, force: bool, within: Optional[Path] = None, write: bool = 
     if not chosen:
         return []
     before = run.before(set(chosen))
-    if not write:
-        return [_restore_file(run, run.manifest["files"][index], before[index], force, write) for index in reversed(chosen)]
-    with run.held():
+    with run.held() if write else contextlib.nullcontext():
         outcomes = [_restore_file(run, run.manifest["files"][index], before[index], force, write)
                     for index in reversed(chosen)]
         if any(outcome.written for outcome in outcomes):

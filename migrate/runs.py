@@ -35,6 +35,7 @@ from migrate.files import Ownership
 from migrate.files import Source
 from migrate.files import sha256
 from migrate.folders import is_within
+from migrate.folders import sync_folder
 from migrate.model import Change
 from migrate.posix import flag
 from migrate.posix import optional_module
@@ -197,7 +198,7 @@ def _open_journal(journal: Path, made: bool) -> int:
         created = _make_private(journal.parent)
         fd = os.open(journal, flags | os.O_CREAT | os.O_EXCL, 0o600)
         for folder in {journal.parent, journal.parent.parent, *(new.parent for new in created)}:
-            _sync_folder(folder)
+            sync_folder(folder)
     else:
         fd = os.open(journal, flags)
     try:
@@ -249,18 +250,6 @@ def _make_private(folder: Path) -> list[Path]:
         with contextlib.suppress(FileExistsError):  # made meanwhile by another worker
             private.mkdir(mode=0o700)
     return missing
-
-
-def _sync_folder(folder: Path) -> None:
-    """The folder's entries on disk, where a folder can be opened (Windows cannot; NTFS journals them)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _lines(journal: Path) -> Iterator[tuple[int, dict]]:
