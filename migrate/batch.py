@@ -8,6 +8,7 @@ outside that home is read or written, and no link is followed.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import datetime
 import gc
@@ -25,15 +26,19 @@ from migrate.discover import discover
 from migrate.errors import SkipFile
 from migrate.errors import UsageError
 from migrate.errors import WorkerLost
+from migrate.folders import is_within
 from migrate.lock import home_lock
 from migrate.plugins import load_parsers
 from migrate.policy import load_policy
 from migrate.posix import user_name
+from migrate.runner import FAILED
 from migrate.runner import SKIPPED
 from migrate.runner import Outcome
-from migrate.runner import apply
 from migrate.runner import examine
+from migrate.runner import setup_writes
+from migrate.runner import write_setups
 from migrate.runs import Journal
+from migrate.runs import SetupWrites
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,37 +132,95 @@ def _start(settings: Settings) -> None:
     _WORKER.update(settings=settings, policy=policy, parsers=load_parsers(), journal=journal)
 
 
-def _work(job: Job) -> list[Outcome]:
-    path = job.path
+def _work_chunk(chunk: Sequence[Job]) -> list[list[Outcome]]:
     if _WORKER["settings"].command != "apply":
-        return _setups(job, path)
+        return [[outcome for outcome, _ in _setups(job)] for job in chunk]
+    return _apply(chunk)
+
+
+def _apply(chunk: Sequence[Job]) -> list[list[Outcome]]:
+    """The homes of ``chunk`` planned one by one, each held (``home_lock``) from its reading to its writing,
+    then written together (``runner.write_setups``: one sync of the journal for them all).  Without a
+    journal (no run to record them in), nothing is written.
+
+    A home that might share a file or a lock with one held (a path given twice, a home inside another)
+    has those written and let go first.
+    """
+    journal: Optional[Journal] = _WORKER["journal"]
+    done: list[list[Outcome]] = []
+    held: list[Job] = []
+    writes: list[tuple[list[Outcome], int, SetupWrites]] = []  # where each setup's outcome is, and its writes
+    locks = contextlib.ExitStack()
     try:
-        with home_lock(path if path.is_dir() and not path.is_symlink() else path.parent):
-            return _setups(job, path)
-    except SkipFile as busy:
-        return [Outcome(job.where, SKIPPED, reason=str(busy), home=job.where)]
+        for job in chunk:
+            if not _apart(job, held):
+                _write(writes, journal)
+                locks.close()
+                locks, held = contextlib.ExitStack(), []
+            try:
+                locks.enter_context(home_lock(_lock_folder(job)))
+            except SkipFile as busy:
+                done.append([Outcome(job.where, SKIPPED, reason=str(busy), home=job.where)])
+                continue
+            outcomes: list[Outcome] = []
+            for outcome, setup in _setups(job, planned_writes=journal is not None):
+                if setup is not None:
+                    writes.append((outcomes, len(outcomes), setup))
+                outcomes.append(outcome)
+            done.append(outcomes)
+            held.append(job)
+        _write(writes, journal)
+    finally:
+        locks.close()
+    return done
 
 
-def _setups(job: Job, path: Path) -> list[Outcome]:
+def _lock_folder(job: Job) -> Path:
+    """What ``apply`` holds while it works on ``job``: the home, or the folder of a file given."""
+    return job.path if job.path.is_dir() and not job.path.is_symlink() else job.path.parent
+
+
+def _apart(job: Job, held: list[Job]) -> bool:
+    """Neither the folder ``job`` locks nor any ``held`` one holds the other (nor are they one)."""
+    mine = _lock_folder(job)
+    return all(not is_within(mine, folder) and not is_within(folder, mine) for folder in map(_lock_folder, held))
+
+
+def _all_apart(jobs: list[Job]) -> bool:
+    """No two jobs lock one folder, or one inside the other's: workers can do them side by side."""
+    previous: Optional[tuple[str, ...]] = None
+    for parts in sorted(_lock_folder(job).absolute().parts for job in jobs):
+        if previous is not None and parts[: len(previous)] == previous:  # those within a folder come right after it
+            return False
+        previous = parts
+    return True
+
+
+def _write(writes: list[tuple[list[Outcome], int, SetupWrites]], journal: Optional[Journal]) -> None:
+    """The setups' writes done, and each one's outcome set to say so."""
+    reasons = write_setups([setup for _, _, setup in writes], journal) if writes and journal else []
+    for (outcomes, number, _), reason in zip(writes, reasons):
+        done = outcomes[number]
+        outcomes[number] = (dataclasses.replace(done, status=FAILED, reason=reason) if reason
+                            else dataclasses.replace(done, written=True))
+    writes.clear()
+
+
+def _setups(job: Job, planned_writes: bool = False) -> Iterator[tuple[Outcome, Optional[SetupWrites]]]:
+    """Each setup's outcome in ``job`` (without its documents), and with ``planned_writes`` what it has to write."""
     settings: Settings = _WORKER["settings"]
-    policy, parsers, journal = _WORKER["policy"], _WORKER["parsers"], _WORKER["journal"]
+    policy, parsers = _WORKER["policy"], _WORKER["parsers"]
     forced = parsers.get(settings.parser_name) if settings.parser_name else None
-    root = path if job.home else None
-    outcomes = []
-    for item in discover([path], parsers, forced, within=root):
+    root = job.path if job.home else None
+    for item in discover([job.path], parsers, forced, within=root):
         if not isinstance(item, Found):
-            outcomes.append(Outcome(str(item.path), SKIPPED, reason=item.reason, home=job.where))
+            yield Outcome(str(item.path), SKIPPED, reason=item.reason, home=job.where), None
             continue
         if settings.since is not None and not _modified_since(item.path, settings.since):
             continue
-        if journal is not None:
-            outcome = apply(item.path, item.parser, policy, journal, root)
-        else:
-            outcome, _ = examine(item.path, item.parser, policy, root)
-        outcomes.append(dataclasses.replace(outcome.light(settings.diffs), home=job.where))
-    if journal is not None:
-        journal.home_done(job.where)
-    return outcomes
+        outcome, reader = examine(item.path, item.parser, policy, root)
+        writes = setup_writes(outcome, reader, job.where, root) if planned_writes else None
+        yield dataclasses.replace(outcome.light(settings.diffs), home=job.where), writes
 
 
 def _modified_since(path: Path, since: datetime.datetime) -> bool:
@@ -179,10 +242,13 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     at once, each within the file in hand.  Killed, the main process takes its workers with it; a
     worker killed stops the run (``WorkerLost``).
     """
+    if settings.command == "apply" and workers > 1 and not _all_apart(jobs):
+        workers = 1  # two paths in one folder, a home listed twice: one worker, which does them in turn
     if workers <= 1 or len(jobs) <= 1:
         _start(settings)
         try:
-            yield from map(_work, jobs)
+            for chunk in _chunks(jobs, chunk_size(len(jobs), 1)):
+                yield from _work_chunk(chunk)
         finally:
             if _WORKER["journal"] is not None:
                 _WORKER["journal"].close()
@@ -199,8 +265,8 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
     # the cores with the workers), and some in flight per worker, not all: memory stays flat however
     # many homes there are, and a slow home holds back the in-order output without leaving the other
     # workers idle.
-    size, remaining = chunk_size(len(jobs), workers), iter(jobs)
-    waiting = iter(lambda: tuple(itertools.islice(remaining, size)), ())
+    size = chunk_size(len(jobs), workers)
+    waiting = _chunks(jobs, size)
     window = max(2 * workers, workers * 32 // size)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, os.getpid()))
     try:
@@ -220,13 +286,14 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int) -> Iterator[list
             pool.shutdown(cancel_futures=True)
 
 
+def _chunks(jobs: list[Job], size: int) -> Iterator[tuple[Job, ...]]:
+    remaining = iter(jobs)
+    return iter(lambda: tuple(itertools.islice(remaining, size)), ())
+
+
 def chunk_size(jobs: int, workers: int) -> int:
     """Homes per hand-over: up to 8, and enough hand-overs that every worker gets several."""
     return max(1, min(8, jobs // (workers * 8)))
-
-
-def _work_chunk(chunk: tuple[Job, ...]) -> list[list[Outcome]]:
-    return [_work(job) for job in chunk]
 
 
 def _start_worker(settings: Settings, main: int) -> None:

@@ -10,6 +10,7 @@ import bisect
 import dataclasses
 import functools
 import itertools
+import operator
 import re
 from array import array
 from typing import Iterable
@@ -31,6 +32,9 @@ class Token(NamedTuple):
     kind: str  #: parser-defined, e.g. ``"STRING"``, ``"WS"``, ``"COMMENT"``
     text: str  #: the exact source text
     secret: bool = False  #: a password: never shown in diffs, logs or reports
+
+
+_TEXT = operator.attrgetter("text")
 
 
 class Edit(NamedTuple):
@@ -79,7 +83,7 @@ class Document:
     @functools.cached_property
     def _offsets(self) -> array:
         """Where each token starts in the text, and the text's length last: built once, then looked up."""
-        return array("q", itertools.accumulate((len(token.text) for token in self.tokens), initial=0))
+        return array("q", itertools.accumulate(map(len, map(_TEXT, self.tokens)), initial=0))
 
     @functools.cached_property
     def _line_starts(self) -> array:

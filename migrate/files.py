@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import IO
 from typing import Iterator
 from typing import Optional
-from typing import Union
 
 from migrate.errors import MigrateError
 from migrate.errors import SkipFile
-from migrate.folders import CheckedFolder
 from migrate.folders import DescriptorFolder
+from migrate.folders import Folder
 from migrate.folders import is_link
 from migrate.folders import not_regular
 from migrate.folders import open_folder
@@ -87,29 +86,52 @@ def write_atomic(
     Stopped anywhere (an error, Ctrl-C, a worker told to stop), it leaves no
     temporary file: the name is removed whether or not the file was made yet.
     """
+    with open_folder_for(path, owner, root, create) as folder:
+        replace_in(folder, path, data, owner, unchanged_since, create)
+        folder.sync()
+
+
+@contextlib.contextmanager
+def open_folder_for(path: Path, owner: Ownership, root: Optional[Path] = None,
+                    create: bool = False) -> Iterator[Folder]:
+    """The folder of ``path``, open as ``write_atomic`` needs it (made first for a file to ``create``)."""
     if create:
         _make_folders(path.parent, owner, root)
     with open_folder(path.parent, root) as folder:
-        temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
+        yield folder
+
+
+def replace_in(folder: Folder, path: Path, data: bytes, owner: Ownership,
+               unchanged_since: Optional[os.stat_result] = None, create: bool = False) -> None:
+    """``write_atomic`` in ``folder`` (``open_folder_for``), but for the folder's sync: the caller syncs
+    it once, after every file it writes there."""
+    temp = f".{path.name}.{os.urandom(4).hex()}.mailmigrate-tmp"
+    try:
+        fd = folder.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o600)
         try:
-            fd = folder.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flag("O_BINARY"), 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                _set_mode(handle.fileno(), owner.mode)
-                _chown(handle.fileno(), owner)
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if unchanged_since is not None:
-                _check_unchanged(path, folder, unchanged_since)
-            if create:
-                _link_new(temp, path, folder)
-            else:
-                folder.replace(temp, path.name)
-        except BaseException:
-            with contextlib.suppress(OSError):  # not made, or not removable: the first error is the one to tell
-                folder.unlink(temp)
-            raise
-        folder.sync()
+            _set_mode(fd, owner.mode)
+            _chown(fd, owner)
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if unchanged_since is not None:
+            _check_unchanged(path, folder, unchanged_since)
+        if create:
+            _link_new(temp, path, folder)
+        else:
+            folder.replace(temp, path.name)
+    except BaseException:
+        with contextlib.suppress(OSError):  # not made, or not removable: the first error is the one to tell
+            folder.unlink(temp)
+        raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data``, however many writes it takes."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def remove(path: Path, root: Optional[Path] = None) -> None:
@@ -152,7 +174,7 @@ def replacing(path: Path, mode: str = "wb", encoding: Optional[str] = None) -> I
         raise
 
 
-def _link_new(temp: str, path: Path, folder: Union[DescriptorFolder, CheckedFolder]) -> None:
+def _link_new(temp: str, path: Path, folder: Folder) -> None:
     try:
         folder.link(temp, path.name)
     except FileExistsError:
@@ -181,7 +203,7 @@ def _chown(fd: int, owner: Ownership) -> None:
         raise MigrateError(f"cannot give the new file its owner {owner.uid}:{owner.gid}; run as that user or root") from None
 
 
-def _check_unchanged(path: Path, folder: Union[DescriptorFolder, CheckedFolder], before: os.stat_result) -> None:
+def _check_unchanged(path: Path, folder: Folder, before: os.stat_result) -> None:
     try:
         now = folder.lstat(path.name)
     except FileNotFoundError:

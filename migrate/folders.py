@@ -55,7 +55,7 @@ def not_regular(path: Path) -> SkipFile:
 
 
 @contextlib.contextmanager
-def open_folder(folder: Path, root: Optional[Path] = None) -> Iterator[Union[DescriptorFolder, CheckedFolder]]:
+def open_folder(folder: Path, root: Optional[Path] = None) -> Iterator[Folder]:
     """``folder``, to work in; with ``root`` (a home), it must be inside it, reached through no link.
 
     Without ``root`` the folder is taken as its path names it, links and all (a
@@ -216,6 +216,9 @@ class CheckedFolder:
 
     def close(self) -> None:
         """Nothing is held."""
+
+
+Folder = Union[DescriptorFolder, CheckedFolder]  #: a folder open to work in (``open_folder``)
 
 
 def sync_folder(folder: Path) -> None:

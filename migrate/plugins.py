@@ -16,7 +16,9 @@ ask its parser.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
+import re
 from importlib.metadata import EntryPoint
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -149,15 +151,19 @@ def load_parsers(disabled: frozenset[str] = frozenset()) -> Plugins:
 
 
 def _matches(path: Path, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(_tail(path, pattern), pattern) for pattern in patterns)
-
-
-def _tail(path: Path, pattern: str) -> str:
-    """As many of the path's last parts as the pattern has: ``offlineimap/config`` is matched against
+    """As many of the path's last parts as a pattern has are matched against it: ``offlineimap/config`` against
     ``offlineimap/config`` of ``~/.config/offlineimap/config``, never against more (``*`` would span folders)."""
-    if "/" not in pattern:
-        return path.name
-    return "/".join(path.parts[-(pattern.count("/") + 1):])
+    return any(expression.match(path.name if depth == 0 else "/".join(path.parts[-(depth + 1):]))
+               for depth, expression in _expressions(patterns))
+
+
+@functools.lru_cache(maxsize=None)
+def _expressions(patterns: tuple[str, ...]) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """The patterns as one expression per number of ``/`` in them (every file of every home is matched)."""
+    by_depth: dict[int, list[str]] = {}
+    for pattern in patterns:
+        by_depth.setdefault(pattern.count("/"), []).append(fnmatch.translate(pattern))
+    return tuple((depth, re.compile("|".join(translated))) for depth, translated in by_depth.items())
 
 
 def _made(point: EntryPoint, declared: Optional[tuple[str, ...]]) -> Parser:

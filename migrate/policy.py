@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import re
 from importlib import resources
 from urllib.parse import urlsplit
@@ -71,7 +72,12 @@ class Policy:
     def matches(self, host: Optional[str]) -> bool:
         """Whether an account on ``host`` belongs to this service."""
         host = (host or "").strip().rstrip(".").lower()
-        return bool(host) and any(fnmatch.fnmatchcase(host, p.lower()) for p in self.match)
+        return bool(host) and self._match_expression.match(host) is not None
+
+    @functools.cached_property
+    def _match_expression(self) -> re.Pattern[str]:
+        """The ``match`` patterns as one expression, compiled once: every account's every side asks."""
+        return re.compile("|".join(fnmatch.translate(pattern.lower()) for pattern in self.match) or "(?!)")
 
 
 def default_policy_text() -> str:

@@ -10,25 +10,30 @@ import dataclasses
 import os
 from pathlib import Path
 from typing import Optional
+from typing import Sequence
+from typing import Union
 
 from migrate.diff import unified_diff
-from migrate.engine import FilePlan
 from migrate.engine import Plan
 from migrate.engine import plan_setup
 from migrate.errors import MigrateError
 from migrate.errors import SkipFile
 from migrate.files import Ownership
 from migrate.files import Source
+from migrate.files import open_folder_for
 from migrate.files import read_source
 from migrate.files import remove
+from migrate.files import replace_in
 from migrate.files import sha256
 from migrate.files import write_atomic
+from migrate.folders import Folder
 from migrate.folders import is_within
 from migrate.plugins import Parser
 from migrate.policy import Policy
 from migrate.posix import user_name
 from migrate.runs import Journal
 from migrate.runs import Run
+from migrate.runs import SetupWrites
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
 RESTORED = "restored"
@@ -102,33 +107,57 @@ def examine(path: Path, parser: Parser, policy: Policy, root: Optional[Path] = N
     return Outcome(shown, CHANGED if plan.changed else UNCHANGED, parser.client, plan), reader
 
 
-def apply(path: Path, parser: Parser, policy: Policy, journal: Journal, root: Optional[Path] = None) -> Outcome:
-    """Write every changed file of the setup, each backed up first and replaced atomically."""
-    outcome, reader = examine(path, parser, policy, root)
-    if outcome.status != CHANGED or outcome.plan is None:
-        return outcome
-    try:
-        _write(reader, [file for file in outcome.plan.files if file.changed], parser.client, outcome.plan, journal, root)
-    except (MigrateError, OSError) as error:
-        reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
-        return dataclasses.replace(outcome, status=FAILED, reason=reason)
-    return dataclasses.replace(outcome, written=True)
-
-
-def _write(reader: SetupReader, files: list[FilePlan], client: str, plan: Plan, journal: Journal,
-           root: Optional[Path]) -> None:
-    """Every file recorded in the run's journal, with its bytes before, before the first is replaced.
+def setup_writes(outcome: Outcome, reader: SetupReader, home: str, root: Optional[Path]) -> Optional[SetupWrites]:
+    """What ``outcome`` (of ``examine``, with the ``reader`` it read through) has to write; ``None`` if nothing.
 
     A file the setup did not have (a parser may add one, e.g. an Outlook PRF) is
-    created with the owner and mode of the setup's first file, never over one that appeared since.
+    created with the owner and mode of the setup's first file.
     """
+    if outcome.status != CHANGED or outcome.plan is None:
+        return None
     setup = next(iter(reader.sources.values()))
-    written = [(reader.sources.get(file.path) or Source(Path(file.path), b"", setup.stat), file.after.to_bytes(),
-                file.path not in reader.sources) for file in files]
-    journal.record(written, client, plan.changes, root)
-    for source, after, new in written:
-        write_atomic(source.path, after, Ownership.of(source.stat), unchanged_since=None if new else source.stat,
-                     root=root, create=new)
+    files = tuple((reader.sources.get(file.path) or Source(Path(file.path), b"", setup.stat), file.after.to_bytes(),
+                   file.path not in reader.sources) for file in outcome.plan.files if file.changed)
+    return SetupWrites(outcome.path, home, root, outcome.client or "", tuple(outcome.plan.changes), files)
+
+
+def write_setups(setups: Sequence[SetupWrites], journal: Journal) -> list[str]:
+    """Write the ``setups``; for each, why it could not be ("" once all its files are written).
+
+    All are recorded in the journal, with the bytes before, in one sync before the first file is
+    replaced; each file is replaced atomically (never a new one over one that appeared since), and
+    each folder synced once at the end: a run's cost beyond planning is mostly these syncs.
+    """
+    try:
+        journal.record(setups)
+    except MigrateError as error:
+        return [str(error)] * len(setups)
+    reasons = [""] * len(setups)
+    folders: dict[tuple[Path, Optional[Path]], Folder] = {}  # each open once, and synced once at the end
+    written: dict[tuple[Path, Optional[Path]], list[int]] = {}
+    with contextlib.ExitStack() as opened:
+        for number, setup in enumerate(setups):
+            try:
+                for source, after, new in setup.files:
+                    owner, where = Ownership.of(source.stat), (source.path.parent, setup.root)
+                    if where not in folders or new:
+                        folders[where] = opened.enter_context(open_folder_for(source.path, owner, setup.root, new))
+                    replace_in(folders[where], source.path, after, owner, None if new else source.stat, create=new)
+                    written.setdefault(where, []).append(number)
+            except (MigrateError, OSError) as error:
+                reasons[number] = _failure(setup.path, error)
+        for where, numbers in written.items():
+            try:
+                folders[where].sync()
+            except OSError as error:
+                for number in numbers:
+                    reasons[number] = reasons[number] or _failure(setups[number].path, error)
+    journal.homes_done(list(dict.fromkeys(setup.home for setup in setups)))
+    return reasons
+
+
+def _failure(path: str, error: Union[MigrateError, OSError]) -> str:
+    return str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
 
 
 def restore(run: Run, force: bool, within: Optional[Path] = None, write: bool = True) -> list[Outcome]:
@@ -177,6 +206,5 @@ def _restore_file(run: Run, entry: dict, before: Optional[bytes], force: bool, w
             owner = Ownership(entry["mode"], entry["uid"], entry["gid"])
             write_atomic(path, before, owner, unchanged_since=current.stat if current else None, root=root)
     except (MigrateError, OSError) as error:
-        reason = str(error) if isinstance(error, MigrateError) else f"{path}: {error.strerror or error}"
-        return Outcome(str(path), FAILED, entry["client"], reason=reason)
+        return Outcome(str(path), FAILED, entry["client"], reason=_failure(str(path), error))
     return Outcome(str(path), RESTORED, entry["client"], written=True)

@@ -8,10 +8,11 @@ object: the head first (``run``, ``part``, ``started``, ``version``,
 and owner, sha256 before and after, the changes in words) with ``before``, the
 exact bytes it had (base64; ``null`` for a file the run creates), a
 ``finished`` line when a home that changed is done, and ``restored`` or
-``overwritten`` lines added by ``restore``.  The lines of one setup reach the
-disk in one go (one sync) *before* the first of its files is replaced, so a
-run cut short can still be undone; a torn last line (a run killed while
-writing it) is ignored, as no file it names was replaced yet.  It is all
+``overwritten`` lines added by ``restore``.  The lines of the setups a process
+writes together (those of a few homes) reach the disk in one go (one sync)
+*before* the first of their files is replaced, so a run cut short can still be
+undone; a torn last line (a run killed while writing it) is ignored, as no
+file it names was replaced yet.  It is all
 private (folders 0700, journals 0600): the bytes before hold the users'
 passwords; the words never do.
 """
@@ -28,12 +29,14 @@ import os
 from pathlib import Path
 from typing import Iterator
 from typing import Optional
+from typing import Sequence
 
 from migrate.errors import MigrateError
 from migrate.errors import RestoreError
 from migrate.files import Ownership
 from migrate.files import Source
 from migrate.files import sha256
+from migrate.files import write_all
 from migrate.folders import is_within
 from migrate.folders import sync_folder
 from migrate.model import Change
@@ -56,6 +59,32 @@ def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")  # runs a second apart sort
 
 
+@dataclasses.dataclass(frozen=True)
+class SetupWrites:
+    """A changed setup's files as bytes, to be recorded and then written: ``(source, after, new)`` each, where
+    ``new`` is a file the setup did not have.  No document, no parser: only what the journal and the disk need."""
+
+    path: str  #: the setup, as its outcome names it
+    home: str  #: the home (or path given) it was found in
+    root: Optional[Path]  #: the home its files must stay in, if found in a home
+    client: str
+    changes: tuple[Change, ...]
+    files: tuple[tuple[Source, bytes, bool], ...]
+
+    def lines(self) -> list[dict]:
+        words = [{"account": c.account, "field": c.field, "old": c.old, "new": c.new, "rule": c.rule}
+                 for c in self.changes]
+        lines = []
+        for source, after, new in self.files:
+            owner = Ownership.of(source.stat)
+            entry = {"path": str(source.path.absolute()), "root": str(self.root.absolute()) if self.root else None,
+                     "client": self.client, "sha256_before": None if new else source.sha256,
+                     "sha256_after": sha256(after), "mode": owner.mode, "uid": owner.uid, "gid": owner.gid,
+                     "changes": words}
+            lines.append({"file": entry, "before": None if new else base64.b64encode(source.data).decode("ascii")})
+        return lines
+
+
 class Journal:
     """Where one process records its share of a run (``<state>/runs/<id>/<pid>.jsonl``), line by line.
 
@@ -71,26 +100,19 @@ class Journal:
         self._fd: Optional[int] = None
         self._head_written = False
         self._broken: Optional[str] = None
-        self._home_recorded = False
 
-    def record(self, files: list[tuple[Source, bytes, bool]], client: str, changes: list[Change],
-               root: Optional[Path] = None) -> None:
-        """Each ``(source, after, new)`` file of a setup on disk, with its bytes before, ready to be replaced.
+    def record(self, setups: Sequence[SetupWrites]) -> None:
+        """Every file of ``setups`` on disk, with its bytes before, in one sync: ready to be replaced.
 
-        A ``new`` file (one the run creates) has no bytes before and ``sha256_before`` ``None``: restoring removes
-        it.  ``root``, the home the files are in, is where ``restore`` confines itself too.  Raises
-        ``MigrateError`` when the journal cannot be written: then no file of the setup may be replaced.
+        A new file (one the run creates) has no bytes before and ``sha256_before`` ``None``: restoring removes
+        it.  A setup's ``root``, the home its files are in, is where ``restore`` confines itself too.  Raises
+        ``MigrateError`` when the journal cannot be written: then no file of the setups may be replaced.
         """
         if self._broken:
             raise MigrateError(self._broken)
-        words = [{"account": c.account, "field": c.field, "old": c.old, "new": c.new, "rule": c.rule} for c in changes]
         lines = [] if self._head_written else [self.head]
-        for source, after, new in files:
-            owner = Ownership.of(source.stat)
-            entry = {"path": str(source.path.absolute()), "root": str(root.absolute()) if root else None,
-                     "client": client, "sha256_before": None if new else source.sha256, "sha256_after": sha256(after),
-                     "mode": owner.mode, "uid": owner.uid, "gid": owner.gid, "changes": words}
-            lines.append({"file": entry, "before": None if new else base64.b64encode(source.data).decode("ascii")})
+        for setup in setups:
+            lines += setup.lines()
         try:
             if self._fd is None:
                 self._fd = _open_journal(self.path, made=True)
@@ -98,15 +120,14 @@ class Journal:
         except OSError as error:
             raise MigrateError(f"{self.path}: cannot record the run ({error.strerror or error}); the setup is "
                                "left as it was") from None
-        self._head_written = self._home_recorded = True
+        self._head_written = True
 
-    def home_done(self, home: str) -> None:
-        """A home (or path given) done whole, if it changed anything; not synced (a crash losing this line
-        loses no means of undoing)."""
-        if self._home_recorded and not self._broken:
+    def homes_done(self, homes: Sequence[str]) -> None:
+        """Homes (or paths given) done whole, once their files recorded are written; not synced (a crash losing
+        these lines loses no means of undoing)."""
+        if homes and self._fd is not None and not self._broken:
             with contextlib.suppress(OSError):
-                self._append([{"finished": _now(), "home": home}], sync=False)
-            self._home_recorded = False
+                self._append([{"finished": _now(), "home": home} for home in homes], sync=False)
 
     def close(self) -> None:
         if self._fd is not None:
@@ -182,10 +203,7 @@ def _decoded(text: Optional[str]) -> Optional[bytes]:
 
 
 def _append(fd: int, lines: list[dict], sync: bool = True) -> None:
-    data = "".join(json.dumps(line, sort_keys=True) + "\n" for line in lines).encode()
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    write_all(fd, "".join(json.dumps(line, sort_keys=True) + "\n" for line in lines).encode())
     if sync:
         _sync_data(fd)
 

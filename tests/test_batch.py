@@ -1,6 +1,7 @@
 """Admin runs over many homes: counts, failures, reruns, restores, order, filters, and link attacks."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -8,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from migrate.batch import chunk_size
 from migrate.cli import main
+from migrate.folders import DescriptorFolder
+from migrate.runs import load_runs
+from tests.perf.homes import FETCHMAIL
+from tests.perf.homes import MUTTRC
 from tests.perf.homes import make_homes
 
 
@@ -139,3 +145,60 @@ def test_setups_of_running_clients_are_counted_and_left_alone(tmp_path: Path, st
     summary = json.loads((tmp_path / "report.json").read_text())["summary"]
     assert summary["skipped_live"] == 1 and summary["accounts"] == {"migrated": 1}
     assert (homes / "busy" / ".fetchmailrc").read_bytes() == before
+
+
+def test_a_few_homes_are_recorded_with_one_sync_and_each_folder_synced_once(
+        tmp_path: Path, state: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    homes = tmp_path / "homes"
+    make_homes(homes, 64, broken_every=1000)
+    home = homes / "u00000"
+    (home / ".fetchmailrc").write_text(FETCHMAIL.format(user="u00000", n=1))
+    (home / ".muttrc").write_text(MUTTRC.format(user="u00000"))  # two setups, one folder
+    journal_syncs, folder_syncs = [], []
+    monkeypatch.setattr("migrate.runs._sync_data", journal_syncs.append)
+    real_sync = DescriptorFolder.sync
+    monkeypatch.setattr(DescriptorFolder, "sync", lambda folder: (folder_syncs.append(folder.path), real_sync(folder)))
+    assert main(["apply", "--homes", str(homes), "--jobs", "1", "--json"]) == 0
+    outcomes = json.loads(capsys.readouterr().out)["files"]
+    written = [outcome for outcome in outcomes if outcome["status"] == "changed"]
+    assert len(journal_syncs) == 64 // chunk_size(64, 1) < len(written)
+    [run] = load_runs(state)
+    files = [Path(entry["path"]) for entry in run.parts[0].manifest["files"]]
+    assert len(files) >= len(written)
+    assert run.parts[0].manifest["finished"] == sorted({str(homes / path.relative_to(homes).parts[0]) for path in files})
+    assert sorted(folder_syncs) == sorted({path.parent for path in files}) and len(folder_syncs) < len(files)
+
+
+def test_paths_in_one_folder_and_a_home_given_twice_are_each_written_once(
+        tmp_path: Path, state: Path, capsys) -> None:
+    """Jobs that share a folder (its lock) or files are not held together: the later one sees the earlier's writes."""
+    make_homes(tmp_path / "homes", 2, broken_every=1000)
+    home = tmp_path / "homes" / "u00000"
+    (home / ".fetchmailrc").write_text(FETCHMAIL.format(user="u00000", n=1))
+    (home / ".muttrc").write_text(MUTTRC.format(user="u00000"))
+    assert main(["apply", str(home / ".fetchmailrc"), str(home / ".muttrc"), "--json"]) == 0
+    assert [f["status"] for f in json.loads(capsys.readouterr().out)["files"]] == ["changed", "changed"]
+    listing = tmp_path / "list"
+    other = tmp_path / "homes" / "u00001"
+    listing.write_text(f"{other}\n{other}\n")
+    assert main(["apply", "--homes-from", str(listing), "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    half = len(files) // 2
+    assert [f["path"] for f in files[:half]] == [f["path"] for f in files[half:]]
+    assert [f["status"] for f in files] == ["changed"] * half + ["unchanged"] * half
+
+
+def test_a_folder_that_cannot_be_synced_fails_its_setups_and_says_why(
+        tmp_path: Path, state: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    home = tmp_path / "homes" / "u00000"
+    home.mkdir(parents=True)
+    (home / ".fetchmailrc").write_text(FETCHMAIL.format(user="u00000", n=1))
+
+    def broken(folder: DescriptorFolder) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(DescriptorFolder, "sync", broken)
+    assert main(["apply", "--homes", str(tmp_path / "homes"), "--json"]) == 3
+    [outcome] = json.loads(capsys.readouterr().out)["files"]
+    assert outcome["status"] == "failed"
+    assert outcome["reason"] == f"{home / '.fetchmailrc'}: {os.strerror(errno.EIO)}"

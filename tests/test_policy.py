@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_host_names_with_underscores_are_accepted_as_the_clients_accept_them() -
 def test_printed_policy_reads_back_the_same(tmp_path: Path, policy) -> None:
     site = tmp_path / "site.ini"
     site.write_text(default_policy_text())
-    assert load_policy(str(site)) == load_policy().__class__(**{**policy.__dict__, "source": str(site)})
+    assert load_policy(str(site)) == dataclasses.replace(policy, source=str(site))
 
 
 def test_invalid_policy_names_every_bad_key(tmp_path: Path) -> None:

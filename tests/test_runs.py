@@ -5,17 +5,25 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
 from migrate.errors import MigrateError
 from migrate.errors import RestoreError
+from migrate.files import Source
 from migrate.files import read_source
 from migrate.files import sha256
 from migrate.model import Change
 from migrate.runner import restore
 from migrate.runs import Journal
+from migrate.runs import SetupWrites
 from migrate.runs import load_runs
+
+
+def writes(file: tuple[Source, bytes, bool], client: str, changes: list[Change], root: Optional[Path]) -> SetupWrites:
+    """A setup changing one file."""
+    return SetupWrites(str(file[0].path), str(root or file[0].path.parent), root, client, tuple(changes), (file,))
 
 
 def recorded_journal(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -24,9 +32,10 @@ def recorded_journal(tmp_path: Path, files: dict[str, bytes]) -> Path:
     for name, data in files.items():
         path = tmp_path / name
         path.write_bytes(data)
-        journal.record([(read_source(path), data.upper(), False)], "fetchmail", [Change("a", "f", "old", "new", "r", "why")])
+        change = Change("a", "f", "old", "new", "r", "why")
+        journal.record([writes((read_source(path), data.upper(), False), "fetchmail", [change], None)])
         path.write_bytes(data.upper())
-        journal.home_done(str(tmp_path))
+        journal.homes_done([str(tmp_path)])
     journal.close()
     return journal.path
 
@@ -45,7 +54,7 @@ def test_a_journal_is_private_and_gives_back_each_file(tmp_path: Path) -> None:
 
 def test_a_process_that_changes_nothing_leaves_no_journal(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "state", "R1", "built-in", "test")
-    journal.home_done(str(tmp_path))
+    journal.homes_done([str(tmp_path)])
     journal.close()
     assert not (tmp_path / "state").exists()
 
@@ -107,7 +116,7 @@ def test_a_write_that_fails_leaves_no_part_of_a_line(tmp_path: Path, monkeypatch
     """A full disk half-way through a record: the record is cut off again, and the setup is not written."""
     journal = Journal(tmp_path / "state", "R1", "built-in", "test")
     (tmp_path / "a").write_bytes(b"one\n")
-    journal.record([(read_source(tmp_path / "a"), b"ONE\n", False)], "fetchmail", [])
+    journal.record([writes((read_source(tmp_path / "a"), b"ONE\n", False), "fetchmail", [], None)])
     real_write, calls = os.write, []
 
     def full_disk(fd: int, data: bytes) -> int:
@@ -118,9 +127,9 @@ def test_a_write_that_fails_leaves_no_part_of_a_line(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(MigrateError, match="cannot record the run"):
-        journal.record([(read_source(tmp_path / "a"), b"TWO\n", False)], "fetchmail", [])
+        journal.record([writes((read_source(tmp_path / "a"), b"TWO\n", False), "fetchmail", [], None)])
     monkeypatch.setattr(os, "write", real_write)
-    journal.record([(read_source(tmp_path / "a"), b"THREE\n", False)], "fetchmail", [])
+    journal.record([writes((read_source(tmp_path / "a"), b"THREE\n", False), "fetchmail", [], None)])
     journal.close()
     [run] = load_runs(tmp_path / "state")
     assert [entry["sha256_after"] for entry in run.parts[0].manifest["files"]] == [
@@ -130,7 +139,7 @@ def test_a_write_that_fails_leaves_no_part_of_a_line(tmp_path: Path, monkeypatch
 def test_a_run_still_going_is_not_restored(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "state", "R1", "built-in", "test")
     (tmp_path / "a").write_bytes(b"one\n")
-    journal.record([(read_source(tmp_path / "a"), b"ONE\n", False)], "fetchmail", [])
+    journal.record([writes((read_source(tmp_path / "a"), b"ONE\n", False), "fetchmail", [], None)])
     (tmp_path / "a").write_bytes(b"ONE\n")
     [run] = load_runs(tmp_path / "state")
     with pytest.raises(RestoreError, match="still going"):
@@ -147,7 +156,7 @@ def test_restore_reaches_each_file_as_the_run_did_never_through_a_link(tmp_path:
     elsewhere.mkdir()
     (home / ".mutt" / "muttrc").write_bytes(b"one\n")
     journal = Journal(tmp_path / "state", "R1", "built-in", "test")
-    journal.record([(read_source(home / ".mutt" / "muttrc", home), b"ONE\n", False)], "mutt", [], root=home)
+    journal.record([writes((read_source(home / ".mutt" / "muttrc", home), b"ONE\n", False), "mutt", [], home)])
     journal.close()
     (home / ".mutt" / "muttrc").rename(elsewhere / "muttrc")
     (home / ".mutt").rmdir()
