@@ -8,8 +8,9 @@ actually changed, found by comparing the tree after ``apply`` with a pristine
 copy: read, backup with fsync, write back through a temporary file with fsync,
 rename, fsync the folder; in as many processes as ``apply`` has jobs, and
 without importing the project.  Per phase it prints seconds, CPU seconds, setups/s, MB/s
-and peak memory (the main process and the largest worker), then apply, plan
-and scan over the floor.  The phases take turns for ``--rounds`` rounds (the
+and peak memory (the main process and the largest worker), the largest share of
+the machine's time its host gave to others during a run of the phase (a virtual
+machine's "steal": the spread it explains), then apply, plan and scan over the floor.  The phases take turns for ``--rounds`` rounds (the
 machine's speed wanders): medians, with the range over the rounds in brackets.
 It also times ``plan`` with one job against ``--jobs``, and ``mailmigrate --version``.
 
@@ -96,7 +97,8 @@ def measure(homes: int, jobs: int, rounds: int) -> None:
                 print(f"  {name:6} {spread([run['seconds'] for run in runs], ' s'):22}"
                       f" cpu {spread([run['cpu'] for run in runs], ' s'):22}"
                       f" {made['setups'] / seconds:5.0f} setups/s {size / seconds:5.2f} MB/s"
-                      f"  peak {main_mb:5.1f} MB main, {worker_mb:5.1f} MB largest worker")
+                      f"  peak {main_mb:5.1f} MB main, {worker_mb:5.1f} MB largest worker"
+                      f"  stolen {max(run['steal'] for run in runs):4.0%} at most")
         ratios = [("apply / floor", "apply", "floor"), ("plan / floor", "plan", "floor"), ("scan / floor", "scan", "floor"),
                   (f"plan, 1 job / {jobs} jobs", "plan-1", "plan")]
         for label, slow, fast in ratios:

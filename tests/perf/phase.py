@@ -9,6 +9,7 @@ import json
 import statistics
 import subprocess
 import sys
+from typing import Optional
 from typing import Sequence
 
 _SCRIPT = """
@@ -47,17 +48,31 @@ def phase(args: Sequence[str], env: dict, warm: bool = False, output: bool = Fal
     the result has what the command wrote to stderr as ``"stderr"``, and with ``output`` its
     standard output as ``"stdout"``.
     """
+    ticks = _machine_ticks()
     done = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(list(args)), "warm" if warm else "cold"],
                           stdout=subprocess.PIPE if output else subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True, env=env)
+    after = _machine_ticks()
     lines = done.stderr.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     result = json.loads(lines[-1])
     result["stderr"] = "\n".join(lines[:-1])
+    # the share of the machine's time its host gave to others meanwhile (a virtual machine's "steal")
+    result["steal"] = (after[0] - ticks[0]) / max(1, after[1] - ticks[1]) if ticks and after else 0.0
     if output:
         result["stdout"] = done.stdout
     return result
+
+
+def _machine_ticks() -> Optional[tuple[int, int]]:
+    """The machine's stolen and total CPU time so far, in ticks, where ``/proc/stat`` tells them."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(field) for field in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields)
 
 
 def json_report(run: dict) -> dict:
