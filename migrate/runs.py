@@ -12,9 +12,8 @@ exact bytes it had (base64; ``null`` for a file the run creates), a
 writes together (those of a few homes) reach the disk in one go (one sync)
 *before* the first of their files is replaced, so a run cut short can still be
 undone; a torn last line (a run killed while writing it) is ignored, as no
-file it names was replaced yet.  It is all
-private (folders 0700, journals 0600): the bytes before hold the users'
-passwords; the words never do.
+file it names was replaced yet.  It is all private (folders 0700, journals
+0600): the bytes before hold the users' passwords; the words never do.
 """
 from __future__ import annotations
 
