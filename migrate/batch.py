@@ -148,17 +148,18 @@ def _apply(chunk: Sequence[Job]) -> list[list[Outcome]]:
     """
     journal: Optional[Journal] = _WORKER["journal"]
     done: list[list[Outcome]] = []
-    held: list[Job] = []
+    held: list[Path] = []  # the folders locked
     writes: list[tuple[list[Outcome], int, SetupWrites]] = []  # where each setup's outcome is, and its writes
     locks = contextlib.ExitStack()
     try:
         for job in chunk:
-            if not _apart(job, held):
+            folder = _lock_folder(job)
+            if not all(_apart(folder, other) for other in held):
                 _write(writes, journal)
                 locks.close()
                 locks, held = contextlib.ExitStack(), []
             try:
-                locks.enter_context(home_lock(_lock_folder(job)))
+                locks.enter_context(home_lock(folder))
             except SkipFile as busy:
                 done.append([Outcome(job.where, SKIPPED, reason=str(busy), home=job.where)])
                 continue
@@ -168,7 +169,7 @@ def _apply(chunk: Sequence[Job]) -> list[list[Outcome]]:
                     writes.append((outcomes, len(outcomes), setup))
                 outcomes.append(outcome)
             done.append(outcomes)
-            held.append(job)
+            held.append(folder)
         _write(writes, journal)
     finally:
         locks.close()
@@ -180,10 +181,9 @@ def _lock_folder(job: Job) -> Path:
     return job.path if job.path.is_dir() and not job.path.is_symlink() else job.path.parent
 
 
-def _apart(job: Job, held: list[Job]) -> bool:
-    """Neither the folder ``job`` locks nor any ``held`` one holds the other (nor are they one)."""
-    mine = _lock_folder(job)
-    return all(not is_within(mine, folder) and not is_within(folder, mine) for folder in map(_lock_folder, held))
+def _apart(folder: Path, other: Path) -> bool:
+    """Neither folder holds the other, nor are they one."""
+    return not is_within(folder, other) and not is_within(other, folder)
 
 
 def _all_apart(jobs: list[Job]) -> bool:
