@@ -305,7 +305,7 @@ def load_run(journal: Path) -> Optional[Run]:
                 entry = line["file"]
                 _check(entry, _FILE)
                 if not isinstance(entry.get("sha256_before"), (str, type(None))) or not isinstance(
-                        entry.get("root"), (str, type(None))):
+                        entry.get("root"), (str, type(None))) or not isinstance(line.get("before", 0), (str, type(None))):
                     raise ValueError
                 manifest["files"].append(entry)
             elif "finished" in line:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from pathlib import Path
@@ -101,6 +102,17 @@ def test_a_journal_cut_short_before_its_first_line_holds_nothing(tmp_path: Path)
     (path.parent / "998.jsonl").write_bytes(b'{"run": "R1", "part": "9')
     [run] = load_runs(tmp_path / "state")
     assert [part.journal for part in run.parts] == [path]
+
+
+@pytest.mark.parametrize("before", [{}, {"before": 5}], ids=["missing", "a number"])
+def test_a_file_line_without_its_bytes_before_is_refused_with_its_place(tmp_path: Path, before: dict) -> None:
+    path = recorded_journal(tmp_path, {"a": b"one\n"})
+    file_line = json.loads(path.read_bytes().splitlines()[1])
+    del file_line["before"]
+    with open(path, "ab") as handle:
+        handle.write(json.dumps({**file_line, **before}).encode() + b"\n")
+    with pytest.raises(RestoreError, match=r":4:1: not a line of a run's journal"):
+        load_runs(tmp_path / "state")
 
 
 @pytest.mark.parametrize("line", [b'{"finished": "now"}', b'{"file": {"path": 3}}', b'{"file": []}'])
